@@ -1,0 +1,576 @@
+// Package cookiecodec seals session state into HTTP cookie values and opens
+// it again: authenticated with HMAC-SHA256 or encrypted with
+// XChaCha20-Poly1305, bound to the cookie's name, stamped with the time it
+// was issued, and keyed by a [Keyring] that rotates without logging anyone
+// out.
+//
+// A [Codec] works on bytes ([Codec.Seal], [Codec.Open]) or on a [Session],
+// a map of typed values ([Codec.Encode], [Codec.Decode]). The token format is
+// versioned and specified in SPEC.md, with test vectors.
+//
+//	key := cookiecodec.GenerateKey()
+//	ring, _ := cookiecodec.NewKeyring(key)
+//	codec, _ := cookiecodec.New(ring, cookiecodec.Options{Encrypt: true})
+//	value, _ := codec.Encode("session", cookiecodec.Session{"user": "Harry"})
+//	s, info, err := codec.Decode("session", value)
+//
+// # Key management
+//
+// A [Key] is a secret of at least [MinKeySize] bytes, made by [GenerateKey]
+// and stored in its text form ([Key.ExportSecret], [ParseKey]): a key file
+// written with mode 0600, a secret store, or the COOKIECODEC_KEYS
+// environment variable. Each key has a 32-bit [KeyID] derived from the
+// secret, which every token carries, so that the codec picks the key to try
+// by id instead of trying every key. The MAC and encryption keys are derived
+// from the secret with HKDF-SHA256 under distinct labels; the secret itself
+// never keys a primitive. A Key never prints its secret through fmt.
+//
+// # Key rotation
+//
+// A keyring has one primary key, which seals, and decode-only keys, which
+// only open. To rotate the keys of a fleet of servers:
+//
+//  1. add a new key as decode-only and roll it out to every server;
+//  2. promote it to primary once every server has it: servers that still run
+//     the old keyring can already open what the new primary seals;
+//  3. keep the old primary as decode-only for MaxAge, then remove it.
+//
+// A token opened with a decode-only key is reported as [Info.Stale]; the
+// caller re-issues it under the primary, so sessions move to the new key as
+// users come back.
+//
+// # Security properties
+//
+// Every token is authenticated: a client cannot change it, move it to a
+// cookie of another name, or forge one without a key. What a token does not
+// give:
+//
+//   - Confidentiality without Options.Encrypt: a signed-only token's payload
+//     is only base64-encoded, so the client can read it.
+//   - Revocation: a stolen token replays until it expires (Options.MaxAge
+//     after it was issued), or until its key is removed from the keyring.
+//     Keep server-side state for what must be revoked sooner.
+//   - Freshness between tokens: an older token of the same user opens as
+//     well as a newer one until it expires.
+//   - Length hiding: with Options.Compress, the token's length depends on the
+//     payload's content. If an attacker can put chosen text into a session
+//     that also holds a secret, and observe the cookie's length, compression
+//     lets them guess the secret piece by piece (as in CRIME and BREACH).
+//     Compression is off by default for this reason.
+package cookiecodec
+
+import (
+	"bytes"
+	"compress/flate"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"math"
+	"strings"
+	"sync"
+	"time"
+	"unsafe"
+)
+
+// Defaults applied to the zero fields of [Options].
+const (
+	// DefaultMaxAge is Flask's permanent-session lifetime: 31 days.
+	DefaultMaxAge = 31 * 24 * time.Hour
+	// DefaultSkew is how far in the future a token's issue time may lie,
+	// to allow for clocks that differ between servers.
+	DefaultSkew = time.Minute
+	// DefaultMaxLength is the longest token value, in bytes: 4096, the
+	// least that browsers accept for a whole cookie.
+	DefaultMaxLength = 4096
+)
+
+// MaxInflatedSize is the largest payload, in bytes, that a compressed token
+// may inflate to: 64 KiB. Seal refuses larger payloads when compressing.
+const MaxInflatedSize = 64 << 10
+
+// Format v1 layout, in bytes. See SPEC.md.
+const (
+	version1    = 0x01
+	headerSize  = 1 + 1 + 4 + 8 // version, flags, key id, issued-at
+	macSize     = sha256.Size
+	nonceSize   = 24 // XChaCha20-Poly1305
+	aeadTagSize = 16 // Poly1305
+	maxNameLen  = 255
+
+	flagEncrypted  = 1 << 0
+	flagCompressed = 1 << 1
+	flagsKnown     = flagEncrypted | flagCompressed
+)
+
+// adLabel starts the associated data of every v1 token, so that v1 MACs
+// cannot be confused with any other use of the same key.
+const adLabel = "cookiecodec v1\x00"
+
+var (
+	// ErrInvalid is returned by Open and Decode for every token that fails
+	// before or during authentication: malformed, too long, of an unknown
+	// version or key, tampered with, or sealed for another cookie name. The
+	// error wraps it with a detail for logs.
+	ErrInvalid = errors.New("cookiecodec: invalid cookie")
+
+	// ErrExpired is returned for an authentic token older than MaxAge.
+	ErrExpired = errors.New("cookiecodec: cookie expired")
+
+	// ErrTooLarge is returned by Seal and Encode when the token would be
+	// longer than MaxLength. The error says by how many bytes.
+	ErrTooLarge = errors.New("cookiecodec: cookie too large")
+)
+
+// Options configure a [Codec]. The zero value is a safe default: signed,
+// uncompressed, tokens valid for 31 days, one minute of clock skew, 4096
+// bytes at most.
+type Options struct {
+	// Encrypt seals with XChaCha20-Poly1305, so the client cannot read the
+	// payload. Without it, tokens are signed with HMAC-SHA256 and readable.
+	Encrypt bool
+
+	// Compress DEFLATEs the payload before sealing when that makes it
+	// shorter. Read the length side channel in the package documentation
+	// before turning it on for sessions that hold secrets.
+	Compress bool
+
+	// AcceptAnyMode lets the codec open tokens of the other mode (signed
+	// when Encrypt is set, encrypted when it is not), reporting them as
+	// [Info.Stale] so they are re-issued. Set it on every server while
+	// switching Encrypt across a fleet; by default the mode is fixed.
+	AcceptAnyMode bool
+
+	// MaxAge is how long a token is valid after it was issued. Zero means
+	// [DefaultMaxAge]. It must be at least one second.
+	MaxAge time.Duration
+
+	// Skew is how far in the future a token's issue time may be before the
+	// token is rejected, for servers whose clocks differ. Zero means
+	// [DefaultSkew]. Skew does not extend MaxAge.
+	Skew time.Duration
+
+	// MaxLength is the longest token, in bytes, that the codec seals or
+	// opens. Zero means [DefaultMaxLength]. Longer values are rejected
+	// before any decoding.
+	MaxLength int
+}
+
+// A Codec seals and opens cookie values. It is immutable and safe for
+// concurrent use.
+type Codec struct {
+	keys          KeySource
+	encrypt       bool
+	compress      bool
+	acceptAnyMode bool
+	maxAge        time.Duration
+	skew          time.Duration
+	maxLength     int
+
+	now func() time.Time // time.Now, except in tests
+}
+
+// New returns a Codec that takes its keys from keys, which may be a
+// [*Keyring].
+func New(keys KeySource, opts Options) (*Codec, error) {
+	if keys == nil {
+		return nil, errors.New("cookiecodec: nil key source")
+	}
+	if ring := keys.Keyring(); ring == nil || ring.primary.IsZero() {
+		return nil, errors.New("cookiecodec: key source has no primary key")
+	}
+	c := &Codec{
+		keys:          keys,
+		encrypt:       opts.Encrypt,
+		compress:      opts.Compress,
+		acceptAnyMode: opts.AcceptAnyMode,
+		maxAge:        opts.MaxAge,
+		skew:          opts.Skew,
+		maxLength:     opts.MaxLength,
+		now:           time.Now,
+	}
+	switch {
+	case c.maxAge == 0:
+		c.maxAge = DefaultMaxAge
+	case c.maxAge < time.Second:
+		return nil, fmt.Errorf("cookiecodec: MaxAge %v is less than one second", opts.MaxAge)
+	}
+	switch {
+	case c.skew == 0:
+		c.skew = DefaultSkew
+	case c.skew < 0:
+		return nil, fmt.Errorf("cookiecodec: Skew %v is negative", opts.Skew)
+	}
+	minLen := base64.RawURLEncoding.EncodedLen(headerSize + nonceSize + aeadTagSize)
+	switch {
+	case c.maxLength == 0:
+		c.maxLength = DefaultMaxLength
+	case c.maxLength < minLen:
+		return nil, fmt.Errorf("cookiecodec: MaxLength %d is less than %d, the shortest token", opts.MaxLength, minLen)
+	}
+	return c, nil
+}
+
+// MaxAge returns how long a token is valid after it was issued.
+func (c *Codec) MaxAge() time.Duration { return c.maxAge }
+
+// Info describes an opened token.
+type Info struct {
+	// KeyID is the id of the key that opened the token.
+	KeyID KeyID
+	// IssuedAt is when the token was sealed, to the second, in UTC.
+	IssuedAt time.Time
+	// Encrypted and Compressed report the token's mode.
+	Encrypted, Compressed bool
+	// Stale reports that the token should be re-issued: it was opened with
+	// a decode-only key, or (with Options.AcceptAnyMode) it is in the
+	// other mode.
+	Stale bool
+}
+
+// scratch holds the per-call buffers of Seal and Open, pooled so that the
+// hot path allocates only its result.
+type scratch struct {
+	ad  []byte // associated data: label, name, header
+	raw []byte // the decoded token
+	out []byte // plaintext or deflated payload
+	sum [macSize]byte
+}
+
+var scratchPool = sync.Pool{New: func() any {
+	return &scratch{
+		ad:  make([]byte, 0, len(adLabel)+1+maxNameLen+headerSize),
+		raw: make([]byte, 0, DefaultMaxLength),
+		out: make([]byte, 0, DefaultMaxLength),
+	}
+}}
+
+func getScratch() *scratch { return scratchPool.Get().(*scratch) }
+
+// putScratch returns s to the pool, dropping buffers grown beyond the
+// default so that one large token does not pin memory.
+func putScratch(s *scratch) {
+	if cap(s.raw) > 4*DefaultMaxLength || cap(s.out) > MaxInflatedSize {
+		return
+	}
+	scratchPool.Put(s)
+}
+
+func checkName(name string) error {
+	if name == "" || len(name) > maxNameLen {
+		return fmt.Errorf("cookiecodec: cookie name must be 1 to %d bytes, not %d", maxNameLen, len(name))
+	}
+	return nil
+}
+
+// appendAD appends the associated data of a v1 token to dst:
+// label || uint8(len(name)) || name || header.
+func appendAD(dst []byte, name string, header []byte) []byte {
+	dst = append(dst, adLabel...)
+	dst = append(dst, byte(len(name)))
+	dst = append(dst, name...)
+	return append(dst, header...)
+}
+
+// Seal returns a token that carries payload, for the cookie called name.
+func (c *Codec) Seal(name string, payload []byte) (string, error) {
+	return c.seal(name, payload, c.now(), rand.Reader)
+}
+
+// seal is Seal with the time and the nonce source as parameters, for tests.
+func (c *Codec) seal(name string, payload []byte, now time.Time, nonces io.Reader) (string, error) {
+	if err := checkName(name); err != nil {
+		return "", err
+	}
+	if len(payload) > MaxInflatedSize {
+		return "", fmt.Errorf("%w: payload is %d bytes, more than the %d a token can carry", ErrTooLarge, len(payload), MaxInflatedSize)
+	}
+	k := c.keys.Keyring().primary.k
+	s := getScratch()
+	defer putScratch(s)
+
+	var flags byte
+	body := payload
+	if c.compress {
+		if z, ok := deflate(s.out[:0], payload); ok {
+			s.out, body = z, z
+			flags |= flagCompressed
+		}
+	}
+	rawLen := headerSize + len(body) + macSize
+	if c.encrypt {
+		flags |= flagEncrypted
+		rawLen = headerSize + nonceSize + len(body) + aeadTagSize
+	}
+	if n := base64.RawURLEncoding.EncodedLen(rawLen); n > c.maxLength {
+		return "", fmt.Errorf("%w: %d bytes, %d more than MaxLength %d", ErrTooLarge, n, n-c.maxLength, c.maxLength)
+	}
+
+	raw := append(s.raw[:0], version1, flags)
+	raw = binary.BigEndian.AppendUint32(raw, uint32(k.id))
+	raw = binary.BigEndian.AppendUint64(raw, uint64(now.Unix()))
+	s.ad = appendAD(s.ad[:0], name, raw[:headerSize])
+	if c.encrypt {
+		raw = raw[:headerSize+nonceSize]
+		if _, err := io.ReadFull(nonces, raw[headerSize:]); err != nil {
+			return "", fmt.Errorf("cookiecodec: reading nonce: %v", err)
+		}
+		raw = k.aead.Seal(raw, raw[headerSize:], body, s.ad)
+	} else {
+		raw = append(raw, body...)
+		raw = k.appendMAC(raw, s.ad, raw[headerSize:])
+	}
+	s.raw = raw
+
+	out := make([]byte, base64.RawURLEncoding.EncodedLen(len(raw)))
+	base64.RawURLEncoding.Encode(out, raw)
+	// out is never written again, so it can back the string directly, as
+	// strings.Builder does.
+	return unsafe.String(unsafe.SliceData(out), len(out)), nil
+}
+
+// appendMAC appends HMAC-SHA256(mac key, ad || body) to dst.
+func (m *keyMaterial) appendMAC(dst, ad, body []byte) []byte {
+	h := m.macPool.Get().(hash.Hash)
+	h.Reset()
+	h.Write(ad)
+	h.Write(body)
+	dst = h.Sum(dst)
+	m.macPool.Put(h)
+	return dst
+}
+
+// Open authenticates a token sealed for the cookie called name and returns
+// its payload. Every failure returns a nil payload and an error that wraps
+// [ErrInvalid] or, for an authentic but expired token, [ErrExpired].
+func (c *Codec) Open(name, value string) ([]byte, Info, error) {
+	s := getScratch()
+	defer putScratch(s)
+	p, info, err := c.open(s, name, value)
+	if err != nil {
+		return nil, Info{}, err
+	}
+	return bytes.Clone(p), info, nil
+}
+
+// open is Open returning the payload in s's buffers, valid until s is
+// returned to the pool.
+func (c *Codec) open(s *scratch, name, value string) ([]byte, Info, error) {
+	if err := checkName(name); err != nil {
+		return nil, Info{}, err
+	}
+	// Length first: nothing longer than MaxLength is decoded.
+	if len(value) > c.maxLength {
+		return nil, Info{}, fmt.Errorf("%w: %d bytes, longer than MaxLength %d", ErrInvalid, len(value), c.maxLength)
+	}
+	if len(value) < base64.RawURLEncoding.EncodedLen(headerSize+aeadTagSize) {
+		return nil, Info{}, fmt.Errorf("%w: %d bytes, too short for a token", ErrInvalid, len(value))
+	}
+	if strings.ContainsAny(value, "\r\n") {
+		return nil, Info{}, fmt.Errorf("%w: not base64url", ErrInvalid)
+	}
+	n := base64.RawURLEncoding.DecodedLen(len(value))
+	if cap(s.raw) < n {
+		s.raw = make([]byte, 0, n)
+	}
+	// Decode only reads its source, so the string's bytes can be used in
+	// place instead of copied.
+	src := unsafe.Slice(unsafe.StringData(value), len(value))
+	n, err := base64.RawURLEncoding.Strict().Decode(s.raw[:n], src)
+	if err != nil {
+		return nil, Info{}, fmt.Errorf("%w: not canonical base64url", ErrInvalid)
+	}
+	raw := s.raw[:n]
+
+	h, err := parseHeader(raw)
+	if err != nil {
+		return nil, Info{}, err
+	}
+	info := Info{KeyID: h.keyID, Encrypted: h.encrypted, Compressed: h.compressed}
+	if h.encrypted != c.encrypt {
+		if !c.acceptAnyMode {
+			return nil, Info{}, fmt.Errorf("%w: %s token, but the codec is configured for %s tokens", ErrInvalid, modeName(h.encrypted), modeName(c.encrypt))
+		}
+		info.Stale = true
+	}
+	ring := c.keys.Keyring()
+	k, ok := ring.byID[h.keyID]
+	if !ok {
+		return nil, Info{}, fmt.Errorf("%w: signed by unknown key %s", ErrInvalid, h.keyID)
+	}
+	if k.k != ring.primary.k {
+		info.Stale = true
+	}
+
+	s.ad = appendAD(s.ad[:0], name, raw[:headerSize])
+	var body []byte
+	if h.encrypted {
+		if len(raw) < headerSize+nonceSize+aeadTagSize {
+			return nil, Info{}, fmt.Errorf("%w: %d bytes, too short for an encrypted token", ErrInvalid, len(raw))
+		}
+		nonce := raw[headerSize : headerSize+nonceSize]
+		body, err = k.k.aead.Open(s.out[:0], nonce, raw[headerSize+nonceSize:], s.ad)
+		if err != nil {
+			return nil, Info{}, fmt.Errorf("%w: decryption failed: tampered, or made for another name", ErrInvalid)
+		}
+		s.out = body
+	} else {
+		if len(raw) < headerSize+macSize {
+			return nil, Info{}, fmt.Errorf("%w: %d bytes, too short for a signed token", ErrInvalid, len(raw))
+		}
+		body = raw[headerSize : len(raw)-macSize]
+		sum := k.k.appendMAC(s.sum[:0], s.ad, body)
+		if !hmac.Equal(sum, raw[len(raw)-macSize:]) {
+			return nil, Info{}, fmt.Errorf("%w: signature does not match: tampered, or made for another name", ErrInvalid)
+		}
+	}
+
+	// The token is authentic from here on.
+	if err := c.checkAge(h.issuedAt, &info); err != nil {
+		return nil, Info{}, err
+	}
+	if h.compressed {
+		var dst []byte
+		if h.encrypted {
+			// body lives in s.out; inflate into the spare buffer.
+			dst = s.raw[:0]
+		} else {
+			dst = s.out[:0]
+		}
+		p, err := inflate(dst, body)
+		if err != nil {
+			return nil, Info{}, fmt.Errorf("%w: %v", ErrInvalid, err)
+		}
+		if h.encrypted {
+			s.raw = p
+		} else {
+			s.out = p
+		}
+		body = p
+	}
+	return body, info, nil
+}
+
+func modeName(encrypted bool) string {
+	if encrypted {
+		return "encrypted"
+	}
+	return "signed"
+}
+
+// checkAge sets info.IssuedAt and rejects tokens from the future or older
+// than MaxAge. It runs only after authentication.
+func (c *Codec) checkAge(issuedAt uint64, info *Info) error {
+	now := c.now().Unix()
+	if issuedAt > math.MaxInt64 {
+		return fmt.Errorf("%w: issue time out of range", ErrInvalid)
+	}
+	iat := int64(issuedAt)
+	info.IssuedAt = time.Unix(iat, 0).UTC()
+	if ahead := time.Duration(iat-now) * time.Second; iat > now && ahead > c.skew {
+		return fmt.Errorf("%w: issued %s in the future (skew %s)", ErrInvalid, formatDuration(ahead), formatDuration(c.skew))
+	}
+	if age := time.Duration(now-iat) * time.Second; now > iat && age > c.maxAge {
+		return fmt.Errorf("%w %s ago (max age %s)", ErrExpired, formatDuration(age-c.maxAge), formatDuration(c.maxAge))
+	}
+	return nil
+}
+
+type header struct {
+	encrypted, compressed bool
+	keyID                 KeyID
+	issuedAt              uint64
+}
+
+func parseHeader(raw []byte) (header, error) {
+	if len(raw) < headerSize {
+		return header{}, fmt.Errorf("%w: %d bytes, too short for a token", ErrInvalid, len(raw))
+	}
+	if raw[0] != version1 {
+		return header{}, fmt.Errorf("%w: unknown version %d", ErrInvalid, raw[0])
+	}
+	flags := raw[1]
+	if flags&^flagsKnown != 0 {
+		return header{}, fmt.Errorf("%w: unknown flags %#02x", ErrInvalid, flags&^flagsKnown)
+	}
+	return header{
+		encrypted:  flags&flagEncrypted != 0,
+		compressed: flags&flagCompressed != 0,
+		keyID:      KeyID(binary.BigEndian.Uint32(raw[2:6])),
+		issuedAt:   binary.BigEndian.Uint64(raw[6:14]),
+	}, nil
+}
+
+// formatDuration prints d rounded to the second without zero units:
+// "2h13m", "45s", "744h".
+func formatDuration(d time.Duration) string {
+	d = d.Round(time.Second)
+	if d < time.Second {
+		return "0s"
+	}
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = s[:len(s)-2]
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = s[:len(s)-2]
+	}
+	return s
+}
+
+var (
+	deflaters = sync.Pool{New: func() any {
+		w, err := flate.NewWriter(nil, flate.BestCompression)
+		if err != nil {
+			panic("cookiecodec: internal error: " + err.Error())
+		}
+		return w
+	}}
+	inflaters sync.Pool
+)
+
+// deflate appends the DEFLATE form of p to dst and reports whether it is
+// shorter than p.
+func deflate(dst, p []byte) ([]byte, bool) {
+	buf := bytes.NewBuffer(dst)
+	w := deflaters.Get().(*flate.Writer)
+	defer deflaters.Put(w)
+	w.Reset(buf)
+	if _, err := w.Write(p); err != nil {
+		return nil, false
+	}
+	if err := w.Close(); err != nil {
+		return nil, false
+	}
+	return buf.Bytes(), buf.Len() < len(p)
+}
+
+// inflate appends the inflated form of z to dst, failing beyond
+// MaxInflatedSize bytes.
+func inflate(dst, z []byte) ([]byte, error) {
+	zr := bytes.NewReader(z)
+	r, _ := inflaters.Get().(io.ReadCloser)
+	if r == nil {
+		r = flate.NewReader(zr)
+	} else if err := r.(flate.Resetter).Reset(zr, nil); err != nil {
+		return nil, err
+	}
+	defer inflaters.Put(r)
+	buf := bytes.NewBuffer(dst)
+	n, err := buf.ReadFrom(io.LimitReader(r, MaxInflatedSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("corrupt compressed payload")
+	}
+	if n > MaxInflatedSize {
+		return nil, fmt.Errorf("payload inflates beyond %d bytes", MaxInflatedSize)
+	}
+	if zr.Len() != 0 {
+		return nil, fmt.Errorf("trailing data after compressed payload")
+	}
+	return buf.Bytes(), nil
+}
