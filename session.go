@@ -1,6 +1,7 @@
 package cookiecodec
 
 import (
+	"fmt"
 	"math"
 )
 
@@ -13,6 +14,88 @@ import (
 // as []any, and nested maps as map[string]any. [Get] reads a value back as
 // the type it was stored as.
 type Session map[string]any
+
+// Encode serializes s and seals it for the cookie called name. It fails,
+// naming the path of the value, if s holds a value of an unsupported type,
+// and with [ErrTooLarge] if the cookie would be longer than MaxLength.
+func (c *Codec) Encode(name string, s Session) (string, error) {
+	e := encoders.Get().(*encoder)
+	defer putEncoder(e)
+	p, err := e.appendMap(e.buf[:0], s, 1)
+	if err != nil {
+		return "", fmt.Errorf("cookiecodec: %w", err)
+	}
+	e.buf = p
+	return c.Seal(name, p)
+}
+
+// Decode opens a cookie made by [Codec.Encode] for the cookie called name
+// and returns its session. Errors are as for [Codec.Open]; a payload that is
+// authentic but not a canonical session is [ErrInvalid] too.
+func (c *Codec) Decode(name, value string) (Session, Info, error) {
+	sc := getScratch()
+	defer putScratch(sc)
+	p, info, err := c.open(sc, name, value)
+	if err != nil {
+		return nil, Info{}, err
+	}
+	s, err := unmarshalSession(p)
+	if err != nil {
+		return nil, Info{}, fmt.Errorf("%w: session payload: %v", ErrInvalid, err)
+	}
+	return s, info, nil
+}
+
+// MarshalSession returns the payload that [Codec.Encode] seals for s: its
+// canonical CBOR form, specified in SPEC.md.
+func MarshalSession(s Session) ([]byte, error) {
+	e := encoders.Get().(*encoder)
+	defer putEncoder(e)
+	p, err := e.appendMap(nil, s, 1)
+	if err != nil {
+		return nil, fmt.Errorf("cookiecodec: %w", err)
+	}
+	return p, nil
+}
+
+// UnmarshalSession parses a session payload, rejecting anything that
+// [MarshalSession] would not have produced byte for byte.
+func UnmarshalSession(p []byte) (Session, error) {
+	s, err := unmarshalSession(p)
+	if err != nil {
+		return nil, fmt.Errorf("cookiecodec: malformed session payload: %w", err)
+	}
+	return s, nil
+}
+
+func unmarshalSession(p []byte) (Session, error) {
+	d := decoder{p: p, text: string(p)}
+	major, _, n, err := d.head()
+	if err != nil {
+		return nil, err
+	}
+	if major != majorMap {
+		return nil, fmt.Errorf("top level is not a map")
+	}
+	m, err := d.mapBody(n, 1)
+	if err != nil {
+		return nil, err
+	}
+	if d.off != len(p) {
+		return nil, fmt.Errorf("%d bytes of trailing data", len(p)-d.off)
+	}
+	return Session(m), nil
+}
+
+// putEncoder returns e to the pool unless one large session grew it.
+func putEncoder(e *encoder) {
+	if cap(e.buf) > MaxInflatedSize {
+		return
+	}
+	clear(e.keys[:cap(e.keys)])
+	e.keys = e.keys[:0]
+	encoders.Put(e)
+}
 
 // Get returns s[key] as a T, and whether it is present and of that type.
 // Integers convert to any Go integer type they fit in, so a value stored as

@@ -1,0 +1,519 @@
+package cookiecodec
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// The session payload is a canonical subset of CBOR (RFC 8949): the core
+// deterministic encoding of section 4.2.1, restricted to the types a
+// [Session] holds. See SPEC.md, "Session payload".
+
+// MaxSessionDepth is how deeply maps and arrays may nest in a session, the
+// session itself counting as depth 1.
+const MaxSessionDepth = 32
+
+// CBOR major types, shifted into the initial byte.
+const (
+	majorUint   = 0 << 5
+	majorNegInt = 1 << 5
+	majorBytes  = 2 << 5
+	majorText   = 3 << 5
+	majorArray  = 4 << 5
+	majorMap    = 5 << 5
+	majorTag    = 6 << 5
+	majorSimple = 7 << 5
+
+	cborFalse = 0xf4
+	cborTrue  = 0xf5
+	cborNull  = 0xf6
+	cborF16   = 0xf9
+	cborF32   = 0xfa
+	cborF64   = 0xfb
+
+	tagRFC3339 = 0 // time with a fraction of a second, as RFC 3339 text
+	tagEpoch   = 1 // whole-second time, as an integer of Unix seconds
+)
+
+// appendHead appends a CBOR initial byte and argument in shortest form.
+func appendHead(dst []byte, major byte, n uint64) []byte {
+	switch {
+	case n < 24:
+		return append(dst, major|byte(n))
+	case n <= math.MaxUint8:
+		return append(dst, major|24, byte(n))
+	case n <= math.MaxUint16:
+		return binary.BigEndian.AppendUint16(append(dst, major|25), uint16(n))
+	case n <= math.MaxUint32:
+		return binary.BigEndian.AppendUint32(append(dst, major|26), uint32(n))
+	}
+	return binary.BigEndian.AppendUint64(append(dst, major|27), n)
+}
+
+func appendInt(dst []byte, n int64) []byte {
+	if n < 0 {
+		return appendHead(dst, majorNegInt, uint64(-(n + 1)))
+	}
+	return appendHead(dst, majorUint, uint64(n))
+}
+
+func appendText(dst []byte, s string) []byte {
+	return append(appendHead(dst, majorText, uint64(len(s))), s...)
+}
+
+// appendFloat appends f in the shortest of half, single and double
+// precision that holds it exactly. Every NaN becomes the quiet NaN 0xf97e00.
+func appendFloat(dst []byte, f float64) []byte {
+	if math.IsNaN(f) {
+		return append(dst, cborF16, 0x7e, 0x00)
+	}
+	f32 := float32(f)
+	if float64(f32) != f {
+		return binary.BigEndian.AppendUint64(append(dst, cborF64), math.Float64bits(f))
+	}
+	if h, ok := toHalf(f32); ok {
+		return binary.BigEndian.AppendUint16(append(dst, cborF16), h)
+	}
+	return binary.BigEndian.AppendUint32(append(dst, cborF32), math.Float32bits(f32))
+}
+
+// toHalf returns f as an IEEE 754 half-precision value, if it is one
+// exactly. f is not NaN.
+func toHalf(f float32) (uint16, bool) {
+	bits := math.Float32bits(f)
+	sign := uint16(bits>>16) & 0x8000
+	exp := int((bits>>23)&0xff) - 127
+	mant := bits & 0x7fffff
+	switch {
+	case bits&0x7fffffff == 0: // ±0
+		return sign, true
+	case exp == 128: // ±Inf
+		return sign | 0x7c00, true
+	case exp >= -14 && exp <= 15: // normal half
+		if mant&0x1fff != 0 {
+			return 0, false
+		}
+		return sign | uint16(exp+15)<<10 | uint16(mant>>13), true
+	case exp >= -24 && exp < -14: // subnormal half: m × 2^-24
+		sig := 0x800000 | mant
+		shift := uint(-(exp + 1))
+		if sig&(1<<shift-1) != 0 {
+			return 0, false
+		}
+		return sign | uint16(sig>>shift), true
+	}
+	return 0, false
+}
+
+// fromHalf returns the value of an IEEE 754 half-precision number.
+func fromHalf(h uint16) float64 {
+	exp := int(h>>10) & 0x1f
+	mant := float64(h & 0x3ff)
+	var f float64
+	switch exp {
+	case 0:
+		f = math.Ldexp(mant, -24)
+	case 0x1f:
+		if mant != 0 {
+			f = math.NaN()
+		} else {
+			f = math.Inf(1)
+		}
+	default:
+		f = math.Ldexp(1024+mant, exp-25)
+	}
+	if h&0x8000 != 0 {
+		f = -f
+	}
+	return f
+}
+
+// appendTime appends a time.Time: a whole second as tag 1 over the Unix
+// seconds, anything finer as tag 0 over RFC 3339 text in UTC with the
+// shortest fraction that keeps every nanosecond.
+func appendTime(dst []byte, t time.Time) ([]byte, error) {
+	t = t.UTC()
+	if t.Nanosecond() == 0 {
+		return appendInt(append(dst, majorTag|tagEpoch), t.Unix()), nil
+	}
+	if y := t.Year(); y < 0 || y > 9999 {
+		return nil, fmt.Errorf("time %d-%02d-%02d with a fraction of a second is outside years 0 to 9999", y, t.Month(), t.Day())
+	}
+	dst = append(dst, majorTag|tagRFC3339)
+	var buf [40]byte
+	return appendText(dst, string(t.AppendFormat(buf[:0], time.RFC3339Nano))), nil
+}
+
+// lessKey orders map keys as RFC 8949 section 4.2.1 orders their encoded
+// forms: shorter first, then bytewise.
+func lessKey(a, b string) int {
+	if len(a) != len(b) {
+		return len(a) - len(b)
+	}
+	return strings.Compare(a, b)
+}
+
+// encoder holds the reusable state of one encoding.
+type encoder struct {
+	buf  []byte
+	keys []string // a stack of the keys of the maps being encoded
+}
+
+var encoders = sync.Pool{New: func() any {
+	return &encoder{buf: make([]byte, 0, 512), keys: make([]string, 0, 32)}
+}}
+
+// pathError records where in a session an unsupported value is.
+type pathError struct {
+	path []string // outermost last
+	err  error
+}
+
+func (e *pathError) Error() string {
+	var b strings.Builder
+	b.WriteString("session")
+	for i := len(e.path) - 1; i >= 0; i-- {
+		b.WriteString(e.path[i])
+	}
+	b.WriteString(": ")
+	b.WriteString(e.err.Error())
+	return b.String()
+}
+
+func (e *pathError) Unwrap() error { return e.err }
+
+func wrapPath(err error, elem string) error {
+	if pe, ok := err.(*pathError); ok {
+		pe.path = append(pe.path, elem)
+		return pe
+	}
+	return &pathError{path: []string{elem}, err: err}
+}
+
+// appendMap appends a map whose keys e.keys[start:] hold, sorted.
+func (e *encoder) appendMap(dst []byte, m map[string]any, depth int) ([]byte, error) {
+	if depth > MaxSessionDepth {
+		return nil, fmt.Errorf("nested deeper than %d", MaxSessionDepth)
+	}
+	start := len(e.keys)
+	for k := range m {
+		e.keys = append(e.keys, k)
+	}
+	keys := e.keys[start:]
+	slices.SortFunc(keys, lessKey)
+	dst = appendHead(dst, majorMap, uint64(len(keys)))
+	var err error
+	for _, k := range keys {
+		if !utf8.ValidString(k) {
+			e.keys = e.keys[:start]
+			return nil, wrapPath(errors.New("key is not valid UTF-8"), "["+strconv.QuoteToASCII(k)+"]")
+		}
+		dst = appendText(dst, k)
+		if dst, err = e.appendValue(dst, m[k], depth); err != nil {
+			e.keys = e.keys[:start]
+			return nil, wrapPath(err, "["+strconv.Quote(k)+"]")
+		}
+	}
+	e.keys = e.keys[:start]
+	return dst, nil
+}
+
+// appendValue appends v, which sits inside a map or array at depth.
+func (e *encoder) appendValue(dst []byte, v any, depth int) ([]byte, error) {
+	switch v := v.(type) {
+	case nil:
+		return append(dst, cborNull), nil
+	case bool:
+		if v {
+			return append(dst, cborTrue), nil
+		}
+		return append(dst, cborFalse), nil
+	case string:
+		if !utf8.ValidString(v) {
+			return nil, errors.New("string is not valid UTF-8")
+		}
+		return appendText(dst, v), nil
+	case []byte:
+		return append(appendHead(dst, majorBytes, uint64(len(v))), v...), nil
+	case int64:
+		return appendInt(dst, v), nil
+	case int:
+		return appendInt(dst, int64(v)), nil
+	case int8, int16, int32, uint, uint8, uint16, uint32, uint64:
+		i, u, neg, _ := integer(v)
+		if neg {
+			return appendInt(dst, i), nil
+		}
+		return appendHead(dst, majorUint, u), nil
+	case float64:
+		return appendFloat(dst, v), nil
+	case float32:
+		return appendFloat(dst, float64(v)), nil
+	case time.Time:
+		return appendTime(dst, v)
+	case map[string]any:
+		return e.appendMap(dst, v, depth+1)
+	case Session:
+		return e.appendMap(dst, v, depth+1)
+	case []any:
+		if depth+1 > MaxSessionDepth {
+			return nil, fmt.Errorf("nested deeper than %d", MaxSessionDepth)
+		}
+		dst = appendHead(dst, majorArray, uint64(len(v)))
+		var err error
+		for i, x := range v {
+			if dst, err = e.appendValue(dst, x, depth+1); err != nil {
+				return nil, wrapPath(err, "["+strconv.Itoa(i)+"]")
+			}
+		}
+		return dst, nil
+	case []string:
+		if depth+1 > MaxSessionDepth {
+			return nil, fmt.Errorf("nested deeper than %d", MaxSessionDepth)
+		}
+		dst = appendHead(dst, majorArray, uint64(len(v)))
+		for i, x := range v {
+			if !utf8.ValidString(x) {
+				return nil, wrapPath(errors.New("string is not valid UTF-8"), "["+strconv.Itoa(i)+"]")
+			}
+			dst = appendText(dst, x)
+		}
+		return dst, nil
+	}
+	return nil, fmt.Errorf("unsupported type %T", v)
+}
+
+// decoder reads a canonical session payload. text is the payload as a
+// string, so that decoded strings share one allocation.
+type decoder struct {
+	p    []byte
+	text string
+	off  int
+}
+
+var errTruncated = errors.New("truncated")
+
+// head reads an initial byte and its argument, rejecting indefinite
+// lengths, reserved values and arguments not in shortest form.
+func (d *decoder) head() (major byte, info byte, n uint64, err error) {
+	if d.off >= len(d.p) {
+		return 0, 0, 0, errTruncated
+	}
+	b := d.p[d.off]
+	d.off++
+	major, info = b&0xe0, b&0x1f
+	if major == majorSimple {
+		// Simple values and floats carry no length argument.
+		return major, info, 0, nil
+	}
+	var size int
+	switch {
+	case info < 24:
+		return major, info, uint64(info), nil
+	case info == 24:
+		size = 1
+	case info == 25:
+		size = 2
+	case info == 26:
+		size = 4
+	case info == 27:
+		size = 8
+	case info == 31:
+		return 0, 0, 0, fmt.Errorf("indefinite length at offset %d", d.off-1)
+	default:
+		return 0, 0, 0, fmt.Errorf("reserved additional information %d at offset %d", info, d.off-1)
+	}
+	if len(d.p)-d.off < size {
+		return 0, 0, 0, errTruncated
+	}
+	var min uint64
+	switch size {
+	case 1:
+		n, min = uint64(d.p[d.off]), 24
+	case 2:
+		n, min = uint64(binary.BigEndian.Uint16(d.p[d.off:])), 1<<8
+	case 4:
+		n, min = uint64(binary.BigEndian.Uint32(d.p[d.off:])), 1<<16
+	case 8:
+		n, min = binary.BigEndian.Uint64(d.p[d.off:]), 1<<32
+	}
+	if n < min {
+		return 0, 0, 0, fmt.Errorf("argument %d not in shortest form at offset %d", n, d.off-1)
+	}
+	d.off += size
+	return major, info, n, nil
+}
+
+// length checks that n items of at least itemSize bytes each fit in the
+// rest of the input, before anything is allocated for them.
+func (d *decoder) length(n uint64, itemSize int) (int, error) {
+	if n > uint64(len(d.p)-d.off)/uint64(itemSize) {
+		return 0, errTruncated
+	}
+	return int(n), nil
+}
+
+func (d *decoder) textString(n uint64) (string, error) {
+	l, err := d.length(n, 1)
+	if err != nil {
+		return "", err
+	}
+	s := d.text[d.off : d.off+l]
+	if !utf8.ValidString(s) {
+		return "", fmt.Errorf("text at offset %d is not valid UTF-8", d.off)
+	}
+	d.off += l
+	return s, nil
+}
+
+func (d *decoder) mapBody(n uint64, depth int) (map[string]any, error) {
+	if depth > MaxSessionDepth {
+		return nil, fmt.Errorf("nested deeper than %d", MaxSessionDepth)
+	}
+	l, err := d.length(n, 2)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]any, l)
+	prev := ""
+	for i := range l {
+		major, _, kn, err := d.head()
+		if err != nil {
+			return nil, err
+		}
+		if major != majorText {
+			return nil, fmt.Errorf("map key at offset %d is not a text string", d.off-1)
+		}
+		k, err := d.textString(kn)
+		if err != nil {
+			return nil, err
+		}
+		if i > 0 && lessKey(prev, k) >= 0 {
+			return nil, fmt.Errorf("map key %q out of order or repeated", k)
+		}
+		prev = k
+		if m[k], err = d.value(depth); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// value reads one value inside a map or array at depth.
+func (d *decoder) value(depth int) (any, error) {
+	start := d.off
+	major, info, n, err := d.head()
+	if err != nil {
+		return nil, err
+	}
+	switch major {
+	case majorUint:
+		if n > math.MaxInt64 {
+			return n, nil
+		}
+		return int64(n), nil
+	case majorNegInt:
+		if n > math.MaxInt64 {
+			return nil, fmt.Errorf("negative integer at offset %d below the int64 range", start)
+		}
+		return -1 - int64(n), nil
+	case majorBytes:
+		l, err := d.length(n, 1)
+		if err != nil {
+			return nil, err
+		}
+		b := make([]byte, l)
+		copy(b, d.p[d.off:])
+		d.off += l
+		return b, nil
+	case majorText:
+		return d.textString(n)
+	case majorArray:
+		if depth+1 > MaxSessionDepth {
+			return nil, fmt.Errorf("nested deeper than %d", MaxSessionDepth)
+		}
+		l, err := d.length(n, 1)
+		if err != nil {
+			return nil, err
+		}
+		a := make([]any, l)
+		for i := range a {
+			if a[i], err = d.value(depth + 1); err != nil {
+				return nil, err
+			}
+		}
+		return a, nil
+	case majorMap:
+		return d.mapBody(n, depth+1)
+	case majorTag:
+		return d.time(n, start)
+	}
+	switch d.p[start] {
+	case cborFalse:
+		return false, nil
+	case cborTrue:
+		return true, nil
+	case cborNull:
+		return nil, nil
+	case cborF16, cborF32, cborF64:
+		size := 2 << (info - 25)
+		if len(d.p)-d.off < size {
+			return nil, errTruncated
+		}
+		var f float64
+		switch size {
+		case 2:
+			f = fromHalf(binary.BigEndian.Uint16(d.p[d.off:]))
+		case 4:
+			f = float64(math.Float32frombits(binary.BigEndian.Uint32(d.p[d.off:])))
+		case 8:
+			f = math.Float64frombits(binary.BigEndian.Uint64(d.p[d.off:]))
+		}
+		d.off += size
+		var buf [9]byte
+		if string(appendFloat(buf[:0], f)) != string(d.p[start:d.off]) {
+			return nil, fmt.Errorf("float at offset %d not in shortest form", start)
+		}
+		return f, nil
+	}
+	return nil, fmt.Errorf("simple value %#02x at offset %d not allowed", d.p[start], start)
+}
+
+// time reads the content of tag n, the only tags allowed being 0 and 1 in
+// the form appendTime writes.
+func (d *decoder) time(n uint64, start int) (time.Time, error) {
+	bad := fmt.Errorf("tag %d at offset %d not in the form cookiecodec writes", n, start)
+	major, _, arg, err := d.head()
+	if err != nil {
+		return time.Time{}, err
+	}
+	switch {
+	case n == tagEpoch && major == majorUint && arg <= math.MaxInt64:
+		return time.Unix(int64(arg), 0).UTC(), nil
+	case n == tagEpoch && major == majorNegInt && arg <= math.MaxInt64:
+		return time.Unix(-1-int64(arg), 0).UTC(), nil
+	case n == tagRFC3339 && major == majorText:
+		s, err := d.textString(arg)
+		if err != nil {
+			return time.Time{}, err
+		}
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil || t.Nanosecond() == 0 || !strings.HasSuffix(s, "Z") {
+			return time.Time{}, bad
+		}
+		var buf [40]byte
+		if string(t.AppendFormat(buf[:0], time.RFC3339Nano)) != s {
+			return time.Time{}, bad
+		}
+		return t.UTC(), nil
+	}
+	return time.Time{}, bad
+}
