@@ -287,10 +287,17 @@ func (c *Codec) seal(name string, payload []byte, now time.Time, nonces io.Reade
 	if err := checkName(name); err != nil {
 		return "", err
 	}
-	if len(payload) > MaxInflatedSize {
-		return "", fmt.Errorf("%w: payload is %d bytes, more than the %d a token can carry", ErrTooLarge, len(payload), MaxInflatedSize)
+	if c.compress && len(payload) > MaxInflatedSize {
+		return "", fmt.Errorf("%w: payload is %d bytes, more than the %d a compressed token can carry", ErrTooLarge, len(payload), MaxInflatedSize)
 	}
-	k := c.keys.Keyring().primary.k
+	if now.Unix() < 0 {
+		return "", errors.New("cookiecodec: issue time before 1970")
+	}
+	ring := c.keys.Keyring()
+	if ring == nil || ring.primary.IsZero() {
+		return "", errors.New("cookiecodec: key source has no primary key")
+	}
+	k := ring.primary.k
 	s := getScratch()
 	defer putScratch(s)
 
@@ -362,7 +369,7 @@ func (c *Codec) Open(name, value string) ([]byte, Info, error) {
 // returned to the pool.
 func (c *Codec) open(s *scratch, name, value string) ([]byte, Info, error) {
 	if err := checkName(name); err != nil {
-		return nil, Info{}, err
+		return nil, Info{}, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	// Length first: nothing longer than MaxLength is decoded.
 	if len(value) > c.maxLength {
@@ -399,6 +406,9 @@ func (c *Codec) open(s *scratch, name, value string) ([]byte, Info, error) {
 		info.Stale = true
 	}
 	ring := c.keys.Keyring()
+	if ring == nil {
+		return nil, Info{}, fmt.Errorf("%w: key source has no keyring", ErrInvalid)
+	}
 	k, ok := ring.byID[h.keyID]
 	if !ok {
 		return nil, Info{}, fmt.Errorf("%w: signed by unknown key %s", ErrInvalid, h.keyID)
@@ -463,22 +473,38 @@ func modeName(encrypted bool) string {
 	return "signed"
 }
 
-// checkAge sets info.IssuedAt and rejects tokens from the future or older
-// than MaxAge. It runs only after authentication.
+// checkAge sets info.IssuedAt and rejects tokens issued more than Skew in
+// the future or more than MaxAge in the past. It runs only after
+// authentication. Both limits compare whole seconds without overflow, since
+// an authentic issue time may still be any 64-bit value.
 func (c *Codec) checkAge(issuedAt uint64, info *Info) error {
-	now := c.now().Unix()
 	if issuedAt > math.MaxInt64 {
 		return fmt.Errorf("%w: issue time out of range", ErrInvalid)
 	}
-	iat := int64(issuedAt)
+	now, iat := c.now().Unix(), int64(issuedAt)
 	info.IssuedAt = time.Unix(iat, 0).UTC()
-	if ahead := time.Duration(iat-now) * time.Second; iat > now && ahead > c.skew {
-		return fmt.Errorf("%w: issued %s in the future (skew %s)", ErrInvalid, formatDuration(ahead), formatDuration(c.skew))
+	if iat > now {
+		// iat > now, so the difference is positive and fits a uint64.
+		ahead := uint64(iat) - uint64(now)
+		if ahead > uint64(c.skew/time.Second) {
+			return fmt.Errorf("%w: issued %s in the future (skew %s)", ErrInvalid, formatSeconds(ahead), formatDuration(c.skew))
+		}
+		return nil
 	}
-	if age := time.Duration(now-iat) * time.Second; now > iat && age > c.maxAge {
-		return fmt.Errorf("%w %s ago (max age %s)", ErrExpired, formatDuration(age-c.maxAge), formatDuration(c.maxAge))
+	if age := uint64(now) - uint64(iat); age > uint64(c.maxAge/time.Second) {
+		return fmt.Errorf("%w %s ago (max age %s)", ErrExpired, formatSeconds(age-uint64(c.maxAge/time.Second)), formatDuration(c.maxAge))
 	}
 	return nil
+}
+
+// formatSeconds is [formatDuration] for a count of seconds that may not
+// fit a time.Duration.
+func formatSeconds(s uint64) string {
+	const maxSeconds = uint64(math.MaxInt64 / int64(time.Second))
+	if s > maxSeconds {
+		return fmt.Sprintf("%ds", s)
+	}
+	return formatDuration(time.Duration(s) * time.Second)
 }
 
 type header struct {

@@ -47,12 +47,14 @@ func (id KeyID) String() string {
 
 // ParseKeyID parses the 8-hex-digit form returned by [KeyID.String].
 func ParseKeyID(s string) (KeyID, error) {
+	// The input is not quoted in errors: a key pasted here by mistake must
+	// not end up in a log.
 	if len(s) != 8 {
-		return 0, fmt.Errorf("cookiecodec: key id %q is not 8 hexadecimal digits", s)
+		return 0, fmt.Errorf("cookiecodec: key id is %d characters, want 8 hexadecimal digits", len(s))
 	}
 	v, err := strconv.ParseUint(s, 16, 32)
 	if err != nil {
-		return 0, fmt.Errorf("cookiecodec: key id %q is not 8 hexadecimal digits", s)
+		return 0, errors.New("cookiecodec: key id is not 8 hexadecimal digits")
 	}
 	return KeyID(v), nil
 }
