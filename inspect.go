@@ -8,9 +8,9 @@ import (
 )
 
 // MaxUnverifiedLength is the longest token, in bytes, that
-// [InspectUnverified] reads: 87454, the length of the largest token
-// [Codec.Seal] can make (a [MaxInflatedSize] payload, encrypted), whatever
-// the codec's MaxLength.
+// [InspectUnverified] reads: 87454, the length of an encrypted token that
+// carries [MaxInflatedSize] bytes, twenty times the 4096 bytes browsers
+// keep for a cookie.
 const MaxUnverifiedLength = ((headerSize+nonceSize+MaxInflatedSize+aeadTagSize)*8 + 5) / 6
 
 // Unverified describes a token read by [InspectUnverified], without any

@@ -160,17 +160,17 @@ func TestInspectUnverifiedLimits(t *testing.T) {
 	if want := base64.RawURLEncoding.EncodedLen(headerSize + nonceSize + MaxInflatedSize + aeadTagSize); MaxUnverifiedLength != want {
 		t.Errorf("MaxUnverifiedLength = %d, want %d", MaxUnverifiedLength, want)
 	}
-	// The largest token Seal can make must be readable.
+	// An encrypted token carrying MaxInflatedSize bytes is readable.
 	c := inspectCodec(t, Options{Encrypt: true, MaxLength: 1 << 20}, time.Unix(1e9, 0))
 	value, err := c.Seal("session", make([]byte, MaxInflatedSize))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(value) != MaxUnverifiedLength {
-		t.Errorf("largest token is %d bytes, want MaxUnverifiedLength %d", len(value), MaxUnverifiedLength)
+		t.Errorf("token of %d bytes is %d long, want MaxUnverifiedLength %d", MaxInflatedSize, len(value), MaxUnverifiedLength)
 	}
 	if _, err := InspectUnverified(value); err != nil {
-		t.Errorf("InspectUnverified(largest token) err = %v, want nil", err)
+		t.Errorf("InspectUnverified(token of %d bytes) err = %v, want nil", MaxInflatedSize, err)
 	}
 	// The latest issue time that has an RFC 3339 form is accepted.
 	u, err := InspectUnverified(rawToken(1, 0, 1, maxUnixSeconds, make([]byte, macSize)))
