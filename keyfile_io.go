@@ -1,0 +1,127 @@
+package cookiecodec
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+)
+
+// LoadKeyFile reads and parses the key file at path (see [ParseKeyFile]).
+// Errors name the path; one that wraps [fs.ErrNotExist] means there is no
+// file.
+func LoadKeyFile(path string) (*KeyFile, error) {
+	data, _, err := readKeyFile(path)
+	if err != nil {
+		return nil, err
+	}
+	f, err := parseKeyFile(data)
+	if err != nil {
+		return nil, fmt.Errorf("cookiecodec: key file %s: %w", path, err)
+	}
+	return f, nil
+}
+
+// readKeyFile returns the content of the file at path, read up to one byte
+// beyond maxKeyFileSize, and the file's information from the open file.
+func readKeyFile(path string) ([]byte, fs.FileInfo, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("cookiecodec: key file: %w", err)
+	}
+	defer fh.Close()
+	fi, err := fh.Stat()
+	if err != nil {
+		return nil, nil, fmt.Errorf("cookiecodec: key file: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, nil, fmt.Errorf("cookiecodec: key file %s is not a regular file", path)
+	}
+	data, err := io.ReadAll(io.LimitReader(fh, maxKeyFileSize+1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("cookiecodec: key file: %w", err)
+	}
+	return data, fi, nil
+}
+
+// SaveKeyFile writes f to path with mode 0600, atomically: it writes a
+// temporary file in the same directory, flushes it to disk and renames it
+// over path, so that readers see the old file or the new one, never a part.
+// If path is a symbolic link, the link is replaced, not its target.
+func SaveKeyFile(path string, f *KeyFile) error {
+	return writeKeyFile(path, f.Marshal(), false)
+}
+
+// CreateKeyFile is like [SaveKeyFile], but fails with an error wrapping
+// [fs.ErrExist] if path exists, leaving it as it was.
+func CreateKeyFile(path string, f *KeyFile) error {
+	return writeKeyFile(path, f.Marshal(), true)
+}
+
+func writeKeyFile(path string, data []byte, create bool) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("cookiecodec: writing key file: %w", err)
+	}
+	tmpName := tmp.Name()
+	defer func() {
+		if tmp != nil {
+			tmp.Close()
+		}
+		if tmpName != "" {
+			os.Remove(tmpName)
+		}
+		if err != nil {
+			err = fmt.Errorf("cookiecodec: writing key file %s: %w", path, err)
+		}
+	}()
+	if err := tmp.Chmod(0o600); err != nil {
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		return err
+	}
+	err = tmp.Close()
+	tmp = nil
+	if err != nil {
+		return err
+	}
+	if create {
+		// A hard link, unlike a rename, fails if path exists.
+		if err := os.Link(tmpName, path); err != nil {
+			if errors.Is(err, fs.ErrExist) {
+				return fmt.Errorf("file exists, not overwriting it: %w", fs.ErrExist)
+			}
+			return err
+		}
+	} else if err := os.Rename(tmpName, path); err != nil {
+		return err
+	} else {
+		tmpName = ""
+	}
+	return syncDir(dir)
+}
+
+// syncDir flushes a directory's entries to disk, so that a rename in it
+// survives a crash.
+func syncDir(dir string) error {
+	if runtime.GOOS == "windows" {
+		return nil // directories cannot be opened for syncing
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
