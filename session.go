@@ -1,6 +1,7 @@
 package cookiecodec
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 )
@@ -51,11 +52,12 @@ func (c *Codec) Decode(name, value string) (Session, Info, error) {
 func MarshalSession(s Session) ([]byte, error) {
 	e := encoders.Get().(*encoder)
 	defer putEncoder(e)
-	p, err := e.appendMap(nil, s, 1)
+	p, err := e.appendMap(e.buf[:0], s, 1)
 	if err != nil {
 		return nil, fmt.Errorf("cookiecodec: %w", err)
 	}
-	return p, nil
+	e.buf = p
+	return bytes.Clone(p), nil
 }
 
 // UnmarshalSession parses a session payload, rejecting anything that
