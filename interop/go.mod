@@ -2,6 +2,17 @@ module github.com/cookiecodec/cookiecodec/interop
 
 go 1.26.0
 
-require github.com/cookiecodec/cookiecodec v0.0.0
+require (
+	github.com/cookiecodec/cookiecodec v0.0.0
+	github.com/fxamacker/cbor/v2 v2.10.0
+	github.com/google/go-cmp v0.7.0
+	github.com/gorilla/securecookie v1.1.2
+	golang.org/x/crypto v0.59.0
+)
+
+require (
+	github.com/x448/float16 v0.8.4 // indirect
+	golang.org/x/sys v0.50.0 // indirect
+)
 
 replace github.com/cookiecodec/cookiecodec => ../
