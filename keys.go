@@ -69,14 +69,23 @@ type Key struct {
 }
 
 type keyMaterial struct {
-	id     KeyID
-	secret []byte
-	mac    []byte // 32-byte HMAC-SHA256 key
-	aead   cipherAEAD
+	id KeyID
+	// sec holds the secret and the MAC key one pointer further away than
+	// fmt follows. Printing a struct that holds a Key (a Keyring value,
+	// say) with a verb it does not support makes fmt dereference the
+	// *keyMaterial, but it prints the pointers it finds inside as
+	// addresses.
+	sec  *keySecrets
+	aead cipherAEAD
 
 	// macPool holds HMAC states keyed with mac, so that the hot path
 	// neither allocates nor rehashes the key.
 	macPool sync.Pool
+}
+
+type keySecrets struct {
+	secret []byte
+	mac    []byte // 32-byte HMAC-SHA256 key
 }
 
 // cipherAEAD is the subset of cipher.AEAD the codec uses; keeping it narrow
@@ -103,17 +112,18 @@ func NewKey(secret []byte) (Key, error) {
 	if len(secret) < MinKeySize {
 		return Key{}, fmt.Errorf("cookiecodec: key is %d bytes, want at least %d", len(secret), MinKeySize)
 	}
-	m := &keyMaterial{secret: append([]byte(nil), secret...)}
-	idBytes, err := hkdf.Key(sha256.New, m.secret, nil, labelKeyID, 4)
+	sec := &keySecrets{secret: append([]byte(nil), secret...)}
+	m := &keyMaterial{sec: sec}
+	idBytes, err := hkdf.Key(sha256.New, sec.secret, nil, labelKeyID, 4)
 	if err != nil {
 		return Key{}, fmt.Errorf("cookiecodec: deriving key id: %v", err)
 	}
 	m.id = KeyID(binary.BigEndian.Uint32(idBytes))
-	if m.mac, err = hkdf.Key(sha256.New, m.secret, nil, labelMAC, 32); err != nil {
+	if sec.mac, err = hkdf.Key(sha256.New, sec.secret, nil, labelMAC, 32); err != nil {
 		return Key{}, fmt.Errorf("cookiecodec: deriving mac key: %v", err)
 	}
-	m.macPool.New = func() any { return hmac.New(sha256.New, m.mac) }
-	encKey, err := hkdf.Key(sha256.New, m.secret, nil, labelEnc, chacha20poly1305.KeySize)
+	m.macPool.New = func() any { return hmac.New(sha256.New, sec.mac) }
+	encKey, err := hkdf.Key(sha256.New, sec.secret, nil, labelEnc, chacha20poly1305.KeySize)
 	if err != nil {
 		return Key{}, fmt.Errorf("cookiecodec: deriving encryption key: %v", err)
 	}
@@ -145,7 +155,7 @@ func (k Key) ExportSecret() string {
 	if k.k == nil {
 		return ""
 	}
-	return base64.RawURLEncoding.EncodeToString(k.k.secret)
+	return base64.RawURLEncoding.EncodeToString(k.k.sec.secret)
 }
 
 // ID returns the key's id. The zero Key has id 0.
@@ -164,7 +174,7 @@ func (k Key) Equal(other Key) bool {
 	if k.k == nil || other.k == nil {
 		return k.k == other.k
 	}
-	return k.k.id == other.k.id && string(k.k.secret) == string(other.k.secret)
+	return k.k.id == other.k.id && string(k.k.sec.secret) == string(other.k.sec.secret)
 }
 
 // String returns "cookiecodec.Key(1a2b3c4d)": the id, never the secret.
