@@ -120,9 +120,10 @@ func (m *Middleware) requestChunks(r *http.Request) []int {
 	return idx
 }
 
-// cookies returns the cookies that carry value: one, or with
-// Options.Chunked as many as it takes to keep each under MaxCookieSize.
-func (m *Middleware) cookies(value string, permanent bool) ([]*http.Cookie, error) {
+// cookies returns the Set-Cookie header values that carry value: one, or
+// with Options.Chunked as many as it takes to keep each under
+// MaxCookieSize.
+func (m *Middleware) cookies(value string, permanent bool) ([]string, error) {
 	base := http.Cookie{
 		Name:     m.name,
 		Value:    value,
@@ -141,9 +142,10 @@ func (m *Middleware) cookies(value string, permanent bool) ([]*http.Cookie, erro
 			return nil, fmt.Errorf("httpsession: the codec's token starts like a chunk count, so it cannot be chunked")
 		}
 	}
-	size := len(base.String())
+	header := base.String()
+	size := len(header)
 	if size <= MaxCookieSize {
-		return []*http.Cookie{&base}, nil
+		return []string{header}, nil
 	}
 	if !m.chunked {
 		return nil, fmt.Errorf("%w: httpsession: Set-Cookie header is %d bytes, %d more than the %d browsers keep; store less or set Options.Chunked",
@@ -171,17 +173,20 @@ func (m *Middleware) cookies(value string, permanent bool) ([]*http.Cookie, erro
 		out = append(out, &c)
 	}
 	out[0].Value = strconv.Itoa(len(out)) + string(chunkSep) + out[0].Value
-	for _, c := range out {
-		if n := len(c.String()); n > MaxCookieSize {
+	headers := make([]string, len(out))
+	for i, c := range out {
+		headers[i] = c.String()
+		if n := len(headers[i]); n > MaxCookieSize {
 			return nil, fmt.Errorf("%w: httpsession: chunk %s is %d bytes, more than %d", cookiecodec.ErrTooLarge, c.Name, n, MaxCookieSize)
 		}
 	}
-	return out, nil
+	return headers, nil
 }
 
-// deletion returns a cookie that deletes the cookie called name.
-func (m *Middleware) deletion(name string) *http.Cookie {
-	return &http.Cookie{
+// deletion returns the Set-Cookie header value that deletes the cookie
+// called name.
+func (m *Middleware) deletion(name string) string {
+	c := http.Cookie{
 		Name:     name,
 		Path:     m.path,
 		Domain:   m.domain,
@@ -191,4 +196,5 @@ func (m *Middleware) deletion(name string) *http.Cookie {
 		HttpOnly: true,
 		SameSite: m.sameSite,
 	}
+	return c.String()
 }

@@ -314,7 +314,7 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 	if !s.loaded {
 		return nil
 	}
-	var cookies []*http.Cookie
+	var cookies []string
 	switch {
 	case len(s.data) == 0:
 		if !s.modified || !s.hadCookie {
@@ -342,7 +342,7 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 		addVaryCookie(h)
 	}
 	for _, c := range cookies {
-		h.Add("Set-Cookie", c.String())
+		h.Add("Set-Cookie", c)
 	}
 	return nil
 }

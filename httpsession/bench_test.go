@@ -1,0 +1,67 @@
+package httpsession
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/cookiecodec/cookiecodec"
+)
+
+// discardWriter is a ResponseWriter that keeps nothing, so that the
+// benchmarks measure the handler and the middleware alone.
+type discardWriter struct{ h http.Header }
+
+func (w *discardWriter) Header() http.Header         { return w.h }
+func (w *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (w *discardWriter) WriteHeader(int)             {}
+
+// BenchmarkMiddleware serves one request with a session cookie of about
+// the given size: through a bare handler that ignores it, through the
+// middleware reading one value (load), and reading and updating one value
+// (load, modify, save). Bytes per second count the request's cookie.
+func BenchmarkMiddleware(b *testing.B) {
+	codec := newCodec(b, nil, cookiecodec.Options{Encrypt: true})
+	m, _ := newMiddleware(b, codec, Options{})
+	for _, size := range []int{64, 1024, 2800} {
+		value, err := codec.Encode(m.name, cookiecodec.Session{"user": "Harry", "visits": 1, "pad": strings.Repeat("p", size)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		req := httptest.NewRequest("GET", "https://example.com/", nil)
+		req.AddCookie(&http.Cookie{Name: m.name, Value: value})
+		for _, bc := range []struct {
+			name    string
+			handler http.Handler
+		}{
+			{"bare", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				io.WriteString(w, "ok")
+			})},
+			{"load", m.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if _, ok := Get[string](From(r), "user"); !ok {
+					b.Fatal("no user in session")
+				}
+				io.WriteString(w, "ok")
+			}))},
+			{"load-modify-save", m.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				s := From(r)
+				n, _ := Get[int](s, "visits")
+				s.Set("visits", n+1)
+				io.WriteString(w, "ok")
+			}))},
+		} {
+			b.Run(fmt.Sprintf("%s/%d", bc.name, len(value)), func(b *testing.B) {
+				w := &discardWriter{h: http.Header{}}
+				b.SetBytes(int64(len(value)))
+				b.ReportAllocs()
+				for b.Loop() {
+					clear(w.h)
+					bc.handler.ServeHTTP(w, req)
+				}
+			})
+		}
+	}
+}
