@@ -25,3 +25,15 @@ interop:
 # fuzz runs every fuzz target for FUZZTIME each.
 fuzz:
 	./.ci/fuzz $(FUZZTIME)
+
+# bench runs the comparison suite of interop/ (cookiecodec against
+# gorilla/securecookie and the raw primitive pipelines; about 7 minutes on
+# 2 cores), keeps the raw results in bench.txt for benchstat, and prints the
+# table of ratios with each target. It fails if a target is missed.
+BENCHCOUNT ?= 6
+BENCHTIME ?= 0.3s
+bench:
+	@echo "running the interop benchmarks ($(BENCHCOUNT) runs of $(BENCHTIME)); raw results in bench.txt"
+	cd interop && $(GO) test -run '^$$' -bench '^Benchmark(Session|Payload|Keyring)$$' -count $(BENCHCOUNT) -benchtime $(BENCHTIME) . > ../bench.txt
+	cd interop && $(GO) test -run '^$$' -bench '^BenchmarkParallel$$' -cpu 1,$$(nproc) -count $(BENCHCOUNT) -benchtime $(BENCHTIME) . >> ../bench.txt
+	cd interop && $(GO) run ./cmd/benchtable ../bench.txt

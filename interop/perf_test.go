@@ -363,6 +363,7 @@ func benchSession(b *testing.B, c sessionCodec, s cookiecodec.Session) {
 			}
 		}
 		b.ReportMetric(float64(len(value)), "B/cookie")
+		b.ReportMetric(float64(len(p)), "B/payload")
 	})
 	b.Run("decode", func(b *testing.B) {
 		b.SetBytes(int64(len(p)))

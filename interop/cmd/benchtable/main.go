@@ -1,0 +1,281 @@
+// Command benchtable reads the output of the interop benchmark suite (the
+// standard `go test -bench` format, the one benchstat reads) and prints one
+// table: what cookiecodec costs on each workload, its ratios to
+// gorilla/securecookie and to the raw primitive pipelines, and for each
+// target whether it was met. Every figure is the median of the runs.
+//
+// Usage:
+//
+//	benchtable [file ...]
+//
+// With no file it reads standard input. It exits 0 when every target is met,
+// 1 when one is missed, and 2 on bad input.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("benchtable", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, `usage: benchtable [file ...]
+
+Reads the interop benchmark suite's output (from standard input without
+files) and prints the table of ratios with their targets.
+
+Exit status: 0 all targets met, 1 a target missed, 2 bad input.
+
+Example, from interop/:
+  go test -run '^$' -bench . -count 6 . > bench.txt
+  go run ./cmd/benchtable bench.txt
+`)
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	var in io.Reader = stdin
+	if fs.NArg() > 0 {
+		var readers []io.Reader
+		for _, name := range fs.Args() {
+			f, err := os.Open(name)
+			if err != nil {
+				fmt.Fprintf(stderr, "benchtable: error: %v\n", err)
+				return 2
+			}
+			defer f.Close()
+			readers = append(readers, f)
+		}
+		in = io.MultiReader(readers...)
+	}
+	res, err := parse(in)
+	if err != nil {
+		fmt.Fprintf(stderr, "benchtable: error: %v\n", err)
+		return 2
+	}
+	if missed := render(stdout, res, tableRows(res)); missed > 0 {
+		return 1
+	}
+	return 0
+}
+
+// workloads are the table's columns, as BenchmarkSession names them.
+var workloads = []string{"seed", "typical", "512B", "1KB", "2KB", "3KB"}
+
+// A metric is one figure of a row for one workload.
+type metric func(r *results, w string) (float64, bool)
+
+func session(impl, op, unit string) metric {
+	return func(r *results, w string) (float64, bool) {
+		return r.median("BenchmarkSession/"+w+"/"+impl+"/"+op, unit, 0)
+	}
+}
+
+func payload(impl, op, unit string) metric {
+	return func(r *results, w string) (float64, bool) {
+		return r.median("BenchmarkPayload/"+w+"/"+impl+"/"+op, unit, 0)
+	}
+}
+
+func ratio(num, den metric) metric {
+	return func(r *results, w string) (float64, bool) {
+		a, ok1 := num(r, w)
+		b, ok2 := den(r, w)
+		if !ok1 || !ok2 || b == 0 {
+			return 0, false
+		}
+		return a / b, true
+	}
+}
+
+// worst returns the larger of two metrics, for a target both must meet.
+func worst(a, b metric) metric {
+	return func(r *results, w string) (float64, bool) {
+		x, ok1 := a(r, w)
+		y, ok2 := b(r, w)
+		return max(x, y), ok1 && ok2
+	}
+}
+
+// fixed is a metric measured on one workload only, whatever the column.
+func fixed(f func(r *results) (float64, bool)) metric {
+	return func(r *results, _ string) (float64, bool) { return f(r) }
+}
+
+// A target bounds every figure of a row. The zero target is none: the row
+// is information.
+type target struct {
+	atMost bool // the figure must be <= limit, else >= limit
+	limit  float64
+}
+
+func (t target) set() bool { return t.limit != 0 }
+
+func (t target) met(v float64) bool {
+	if t.atMost {
+		return v <= t.limit
+	}
+	return v >= t.limit
+}
+
+func (t target) String() string {
+	switch {
+	case !t.set():
+		return ""
+	case t.atMost:
+		return "<= " + trimFloat(t.limit)
+	}
+	return ">= " + trimFloat(t.limit)
+}
+
+func atMost(v float64) target  { return target{atMost: true, limit: v} }
+func atLeast(v float64) target { return target{limit: v} }
+
+// A row is one line of the table; a row without a metric is a heading.
+type row struct {
+	label  string
+	value  metric
+	only   string // the one workload the row is measured on, if any
+	target target
+	format func(float64) string
+}
+
+const (
+	cc           = "cookiecodec-"
+	gorillaJSON  = "gorilla-json-"
+	gorillaGob   = "gorilla-gob-"
+	speedTarget  = 1.0 / 8 // at least 8x faster than gorilla with JSON
+	rawTarget    = 1.5     // at most 1.5x the raw primitive pipeline
+	lengthTarget = 0.75    // cookies at most 0.75x gorilla's length
+	keysTarget   = 1.1     // decode with 64 keys at most 1.1x with one
+	scaleShare   = 0.8     // parallel speed-up at least 0.8x the ideal
+)
+
+// tableRows lists the rows; the parallel target depends on the CPUs the
+// benchmarks ran on.
+func tableRows(r *results) []row {
+	ns, bytes, ratioFmt := formatNs, formatInt, formatRatio
+	rows := []row{
+		{label: "cookiecodec, absolute"},
+		{label: "session payload, bytes", value: session(cc+"signed", "encode", "B/payload"), format: bytes},
+		{label: "signed: Encode", value: session(cc+"signed", "encode", "ns/op"), format: ns},
+		{label: "signed: Decode", value: session(cc+"signed", "decode", "ns/op"), format: ns},
+		{label: "encrypted: Encode", value: session(cc+"encrypted", "encode", "ns/op"), format: ns},
+		{label: "encrypted: Decode", value: session(cc+"encrypted", "decode", "ns/op"), format: ns},
+		{label: "compressed: Encode", value: session(cc+"compressed", "encode", "ns/op"), format: ns},
+		{label: "compressed: Decode", value: session(cc+"compressed", "decode", "ns/op"), format: ns},
+		{label: "Encode allocs/op, signed|encrypted", value: worst(session(cc+"signed", "encode", "allocs/op"), session(cc+"encrypted", "encode", "allocs/op")), target: atMost(2), format: bytes},
+		{label: "Decode allocs/op, signed|encrypted", value: worst(session(cc+"signed", "decode", "allocs/op"), session(cc+"encrypted", "decode", "allocs/op")), format: bytes},
+		{label: "Seal allocs/op, signed|encrypted", value: worst(payload(cc+"signed", "seal", "allocs/op"), payload(cc+"encrypted", "seal", "allocs/op")), target: atMost(1), format: bytes},
+		{label: "Open allocs/op, signed|encrypted", value: worst(payload(cc+"signed", "open", "allocs/op"), payload(cc+"encrypted", "open", "allocs/op")), target: atMost(1), format: bytes},
+
+		{label: "time, cookiecodec / gorilla JSON"},
+	}
+	for _, mode := range []string{"signed", "encrypted"} {
+		for _, op := range []string{"encode", "decode"} {
+			rows = append(rows, row{
+				label:  fmt.Sprintf("%s: %s", mode, opName(op)),
+				value:  ratio(session(cc+mode, op, "ns/op"), session(gorillaJSON+mode, op, "ns/op")),
+				target: atMost(speedTarget), format: ratioFmt,
+			})
+		}
+	}
+	for _, op := range []string{"encode", "decode"} {
+		rows = append(rows, row{
+			label:  "compressed vs encrypted: " + opName(op),
+			value:  ratio(session(cc+"compressed", op, "ns/op"), session(gorillaJSON+"encrypted", op, "ns/op")),
+			format: ratioFmt,
+		})
+	}
+	rows = append(rows, row{label: "time, cookiecodec / gorilla gob"})
+	for _, mode := range []string{"signed", "encrypted"} {
+		for _, op := range []string{"encode", "decode"} {
+			rows = append(rows, row{
+				label:  fmt.Sprintf("%s: %s", mode, opName(op)),
+				value:  ratio(session(cc+mode, op, "ns/op"), session(gorillaGob+mode, op, "ns/op")),
+				format: ratioFmt,
+			})
+		}
+	}
+	rows = append(rows,
+		row{label: "cookie length, cookiecodec / gorilla JSON"},
+		row{label: "signed", value: ratio(session(cc+"signed", "encode", "B/cookie"), session(gorillaJSON+"signed", "encode", "B/cookie")), target: atMost(lengthTarget), format: ratioFmt},
+		row{label: "encrypted", value: ratio(session(cc+"encrypted", "encode", "B/cookie"), session(gorillaJSON+"encrypted", "encode", "B/cookie")), target: atMost(lengthTarget), format: ratioFmt},
+		row{label: "compressed vs encrypted", value: ratio(session(cc+"compressed", "encode", "B/cookie"), session(gorillaJSON+"encrypted", "encode", "B/cookie")), target: atMost(lengthTarget), format: ratioFmt},
+		row{label: "gorilla JSON encrypted, bytes", value: session(gorillaJSON+"encrypted", "encode", "B/cookie"), format: bytes},
+
+		row{label: "time on the same payload, Seal|Open / raw pipeline"},
+		row{label: "signed Seal / HMAC-SHA256", value: ratio(payload(cc+"signed", "seal", "ns/op"), payload("raw-hmac", "seal", "ns/op")), target: atMost(rawTarget), format: ratioFmt},
+		row{label: "signed Open / HMAC-SHA256", value: ratio(payload(cc+"signed", "open", "ns/op"), payload("raw-hmac", "open", "ns/op")), target: atMost(rawTarget), format: ratioFmt},
+		row{label: "encrypted Seal / XChaCha20-Poly1305", value: ratio(payload(cc+"encrypted", "seal", "ns/op"), payload("raw-xchacha", "seal", "ns/op")), target: atMost(rawTarget), format: ratioFmt},
+		row{label: "encrypted Open / XChaCha20-Poly1305", value: ratio(payload(cc+"encrypted", "open", "ns/op"), payload("raw-xchacha", "open", "ns/op")), target: atMost(rawTarget), format: ratioFmt},
+		row{label: "signed Encode / HMAC-SHA256 Seal", value: ratio(session(cc+"signed", "encode", "ns/op"), payload("raw-hmac", "seal", "ns/op")), format: ratioFmt},
+		row{label: "signed Decode / HMAC-SHA256 Open", value: ratio(session(cc+"signed", "decode", "ns/op"), payload("raw-hmac", "open", "ns/op")), format: ratioFmt},
+
+		row{label: "Decode as the keyring grows (typical session)"},
+	)
+	keyring := func(n int, impl string) func(r *results) (float64, bool) {
+		return func(r *results) (float64, bool) {
+			return r.median(fmt.Sprintf("BenchmarkKeyring/keys=%d/%s/decode", n, impl), "ns/op", 0)
+		}
+	}
+	for _, impl := range []string{cc + "signed", cc + "encrypted", gorillaJSON + "signed"} {
+		for _, n := range []int{8, 64} {
+			rw := row{
+				label:  fmt.Sprintf("%s, %d keys / 1", impl, n),
+				value:  ratio(fixed(keyring(n, impl)), fixed(keyring(1, impl))),
+				only:   "typical",
+				format: ratioFmt,
+			}
+			if strings.HasPrefix(impl, cc) {
+				rw.target = atMost(keysTarget)
+			}
+			rows = append(rows, rw)
+		}
+	}
+
+	lo, hi := r.procsRange("BenchmarkParallel/")
+	rows = append(rows, row{label: fmt.Sprintf("throughput, %d CPUs / %d (typical session)", hi, lo)})
+	for _, impl := range []string{cc + "signed", cc + "encrypted", gorillaJSON + "signed", gorillaJSON + "encrypted", "raw-hmac", "raw-xchacha"} {
+		for _, op := range []string{"encode", "decode"} {
+			name := "BenchmarkParallel/" + impl + "/" + op
+			rw := row{
+				label: fmt.Sprintf("%s: %s", impl, opName(op)),
+				value: fixed(func(r *results) (float64, bool) {
+					one, ok1 := r.median(name, "ns/op", lo)
+					all, ok2 := r.median(name, "ns/op", hi)
+					if !ok1 || !ok2 || all == 0 || lo == hi {
+						return 0, false
+					}
+					return one / all, true
+				}),
+				only:   "typical",
+				format: formatSpeedup,
+			}
+			if strings.HasPrefix(impl, cc) && hi > lo {
+				rw.target = atLeast(scaleShare * float64(hi) / float64(lo))
+			}
+			rows = append(rows, rw)
+		}
+	}
+	return rows
+}
+
+func opName(op string) string {
+	switch op {
+	case "encode":
+		return "Encode"
+	case "decode":
+		return "Decode"
+	}
+	return op
+}

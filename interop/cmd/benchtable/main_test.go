@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestSplitProcs(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want key
+	}{
+		{"BenchmarkSession/seed/cookiecodec-signed/encode-2", key{"BenchmarkSession/seed/cookiecodec-signed/encode", 2}},
+		{"BenchmarkSession/seed/cookiecodec-signed/encode", key{"BenchmarkSession/seed/cookiecodec-signed/encode", 1}},
+		{"BenchmarkParallel/raw-hmac/decode-16", key{"BenchmarkParallel/raw-hmac/decode", 16}},
+		{"BenchmarkKeyring/keys=64/gorilla-json-signed/decode", key{"BenchmarkKeyring/keys=64/gorilla-json-signed/decode", 1}},
+		{"BenchmarkX-y", key{"BenchmarkX-y", 1}},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			if got := splitProcs(tc.in); got != tc.want {
+				t.Errorf("splitProcs(%q) = %v, want %v", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestParse(t *testing.T) {
+	in := `goos: linux
+cpu: Test CPU @ 1GHz
+BenchmarkA/x-2   	 1000	  300 ns/op	  12.5 B/cookie	  1 allocs/op
+BenchmarkA/x-2   	 1000	  100 ns/op	  12.5 B/cookie	  1 allocs/op
+BenchmarkA/x-2   	 1000	  200 ns/op	  12.5 B/cookie	  1 allocs/op
+BenchmarkA/x-2   	 1000	  900 ns/op	  12.5 B/cookie	  3 allocs/op
+BenchmarkA/x     	 1000	  50 ns/op
+BenchmarkA/y
+--- FAIL: BenchmarkA/z
+    some log line
+PASS
+`
+	r, err := parse(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.cpu != "Test CPU @ 1GHz" {
+		t.Errorf("cpu = %q", r.cpu)
+	}
+	for _, tc := range []struct {
+		name, unit string
+		procs      int
+		want       float64
+		ok         bool
+	}{
+		{"BenchmarkA/x", "ns/op", 2, 250, true},
+		{"BenchmarkA/x", "ns/op", 0, 250, true}, // highest GOMAXPROCS
+		{"BenchmarkA/x", "ns/op", 1, 50, true},
+		{"BenchmarkA/x", "allocs/op", 2, 1, true},
+		{"BenchmarkA/x", "B/cookie", 0, 12.5, true},
+		{"BenchmarkA/x", "B/op", 0, 0, false},
+		{"BenchmarkA/y", "ns/op", 0, 0, false},
+	} {
+		t.Run(fmt.Sprint(tc.name, tc.unit, tc.procs), func(t *testing.T) {
+			got, ok := r.median(tc.name, tc.unit, tc.procs)
+			if got != tc.want || ok != tc.ok {
+				t.Errorf("median(%q, %q, %d) = %v, %v; want %v, %v", tc.name, tc.unit, tc.procs, got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+	if n := r.count(); n != 4 {
+		t.Errorf("count() = %d, want 4", n)
+	}
+}
+
+// synthetic returns benchmark output for every benchmark the table reads,
+// with figures that meet every target, after fix has had its say on each
+// result line's values.
+func synthetic(fix func(name string, vals map[string]float64)) string {
+	var b strings.Builder
+	line := func(name string, procs int, vals map[string]float64) {
+		if fix != nil {
+			fix(name, vals)
+		}
+		if procs > 1 {
+			name += fmt.Sprintf("-%d", procs)
+		}
+		fmt.Fprintf(&b, "%s\t1000", name)
+		for _, u := range []string{"ns/op", "B/cookie", "B/payload", "allocs/op"} {
+			if v, ok := vals[u]; ok {
+				fmt.Fprintf(&b, "\t%v %s", v, u)
+			}
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("cpu: Test CPU\n")
+	for _, w := range workloads {
+		for _, impl := range []string{"cookiecodec-signed", "cookiecodec-encrypted", "cookiecodec-compressed", "gorilla-json-signed", "gorilla-json-encrypted", "gorilla-gob-signed", "gorilla-gob-encrypted"} {
+			ns, length := 1000.0, 100.0
+			if strings.HasPrefix(impl, "gorilla") {
+				ns, length = 10000, 200
+			}
+			line("BenchmarkSession/"+w+"/"+impl+"/encode", 2, map[string]float64{"ns/op": ns, "B/cookie": length, "B/payload": 50, "allocs/op": 1})
+			line("BenchmarkSession/"+w+"/"+impl+"/decode", 2, map[string]float64{"ns/op": ns, "allocs/op": 5})
+		}
+		for _, impl := range []string{"cookiecodec-signed", "cookiecodec-encrypted", "raw-hmac", "raw-xchacha"} {
+			line("BenchmarkPayload/"+w+"/"+impl+"/seal", 2, map[string]float64{"ns/op": 500, "B/cookie": 100, "allocs/op": 1})
+			line("BenchmarkPayload/"+w+"/"+impl+"/open", 2, map[string]float64{"ns/op": 500, "allocs/op": 1})
+		}
+	}
+	for _, n := range []int{1, 8, 64} {
+		for _, impl := range []string{"cookiecodec-signed", "cookiecodec-encrypted", "gorilla-json-signed"} {
+			line(fmt.Sprintf("BenchmarkKeyring/keys=%d/%s/decode", n, impl), 2, map[string]float64{"ns/op": 1000})
+		}
+	}
+	for _, impl := range []string{"cookiecodec-signed", "cookiecodec-encrypted", "gorilla-json-signed", "gorilla-json-encrypted", "raw-hmac", "raw-xchacha"} {
+		for _, op := range []string{"encode", "decode"} {
+			line("BenchmarkParallel/"+impl+"/"+op, 1, map[string]float64{"ns/op": 1000})
+			line("BenchmarkParallel/"+impl+"/"+op, 2, map[string]float64{"ns/op": 520})
+		}
+	}
+	return b.String()
+}
+
+func TestRun(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		in       string
+		wantCode int
+		want     []string // substrings of stdout
+	}{
+		{"all met", synthetic(nil), 0, []string{"every target met", "Test CPU, GOMAXPROCS 2", "median of 1 runs"}},
+		{"slow decode", synthetic(func(name string, v map[string]float64) {
+			if name == "BenchmarkSession/3KB/cookiecodec-encrypted/decode" {
+				v["ns/op"] = 2000 // 0.2 of gorilla's
+			}
+		}), 1, []string{"0.20!", "1 targets missed", "time, cookiecodec / gorilla JSON: encrypted: Decode"}},
+		{"keyring trial", synthetic(func(name string, v map[string]float64) {
+			if name == "BenchmarkKeyring/keys=64/cookiecodec-signed/decode" {
+				v["ns/op"] = 1200
+			}
+		}), 1, []string{"1.20!", "cookiecodec-signed, 64 keys / 1"}},
+		{"no scaling", synthetic(func(name string, v map[string]float64) {
+			if name == "BenchmarkParallel/cookiecodec-signed/decode" && v["ns/op"] == 520 {
+				v["ns/op"] = 1000
+			}
+		}), 1, []string{"1.00x!", ">= 1.6"}},
+		{"missing figure", strings.ReplaceAll(synthetic(nil), "BenchmarkPayload/seed/raw-hmac/seal", "BenchmarkOther"), 1, []string{"signed Seal / HMAC-SHA256"}},
+		{"gorilla has no target", synthetic(func(name string, v map[string]float64) {
+			if name == "BenchmarkKeyring/keys=64/gorilla-json-signed/decode" {
+				v["ns/op"] = 64000
+			}
+		}), 0, []string{"64.00", "every target met"}},
+		{"no results", "PASS\n", 2, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(nil, strings.NewReader(tc.in), &stdout, &stderr)
+			if code != tc.wantCode {
+				t.Errorf("run() = %d, want %d; stdout:\n%s\nstderr:\n%s", code, tc.wantCode, &stdout, &stderr)
+			}
+			for _, s := range tc.want {
+				if !strings.Contains(stdout.String(), s) {
+					t.Errorf("stdout lacks %q:\n%s", s, &stdout)
+				}
+			}
+		})
+	}
+}
+
+func TestRunFiles(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"/nonexistent/bench.txt"}, strings.NewReader(""), &stdout, &stderr); code != 2 {
+		t.Errorf("run(missing file) = %d, want 2", code)
+	}
+	if !strings.HasPrefix(stderr.String(), "benchtable: error: ") {
+		t.Errorf("stderr = %q, want a benchtable error", &stderr)
+	}
+}

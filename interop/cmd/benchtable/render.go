@@ -1,0 +1,148 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// render prints the table and returns the number of rows that miss their
+// target. A cell that misses is marked with "!"; a figure that is missing
+// from the results is "-", and fails a row that has a target.
+func render(w io.Writer, r *results, rows []row) (missed int) {
+	header := append([]string{"", "target"}, workloads...)
+	header = append(header, "result")
+	table := [][]string{header}
+	var misses []string
+	for _, rw := range rows {
+		if rw.value == nil {
+			table = append(table, []string{rw.label})
+			continue
+		}
+		line := []string{"  " + rw.label, rw.target.String()}
+		ok, measured := true, false
+		for _, wl := range workloads {
+			if rw.only != "" && wl != rw.only {
+				line = append(line, "")
+				continue
+			}
+			v, found := rw.value(r, wl)
+			switch {
+			case !found:
+				line = append(line, "-")
+				ok = ok && !rw.target.set()
+			case rw.target.set() && !rw.target.met(v):
+				line = append(line, rw.format(v)+"!")
+				ok, measured = false, true
+			default:
+				line = append(line, rw.format(v)+" ")
+				measured = true
+			}
+		}
+		switch {
+		case !rw.target.set():
+			line = append(line, "")
+		case ok && measured:
+			line = append(line, "PASS")
+		default:
+			line = append(line, "FAIL")
+			missed++
+			misses = append(misses, strings.TrimSpace(lastHeading(table))+": "+rw.label)
+		}
+		table = append(table, line)
+	}
+
+	fmt.Fprintf(w, "cookiecodec vs gorilla/securecookie v1.1.2 and the raw primitives\n")
+	fmt.Fprintf(w, "median of %d runs; %s; ratios are cookiecodec / peer; ! marks a missed target\n\n", r.count(), machine(r))
+	writeTable(w, table)
+	fmt.Fprintln(w)
+	if missed == 0 {
+		fmt.Fprintln(w, "every target met")
+		return 0
+	}
+	fmt.Fprintf(w, "%d targets missed:\n", missed)
+	for _, m := range misses {
+		fmt.Fprintf(w, "  %s\n", m)
+	}
+	return missed
+}
+
+// lastHeading returns the label of the last heading row of table.
+func lastHeading(table [][]string) string {
+	for i := len(table) - 1; i > 0; i-- {
+		if len(table[i]) == 1 {
+			return table[i][0]
+		}
+	}
+	return ""
+}
+
+func machine(r *results) string {
+	_, hi := r.procsRange("BenchmarkSession/")
+	cpu := r.cpu
+	if cpu == "" {
+		cpu = "unknown CPU"
+	}
+	return fmt.Sprintf("%s, GOMAXPROCS %d", cpu, hi)
+}
+
+// writeTable prints rows in aligned columns: the first left-aligned, the
+// others right-aligned. A row of one cell is a heading.
+func writeTable(w io.Writer, table [][]string) {
+	width := make([]int, len(table[0]))
+	for _, line := range table {
+		if len(line) == 1 {
+			continue
+		}
+		for i, cell := range line {
+			width[i] = max(width[i], len([]rune(cell)))
+		}
+	}
+	for _, line := range table {
+		if len(line) == 1 {
+			fmt.Fprintln(w, line[0])
+			continue
+		}
+		var b strings.Builder
+		for i, cell := range line {
+			pad := strings.Repeat(" ", width[i]-len([]rune(cell)))
+			if i == 0 {
+				b.WriteString(cell + pad)
+			} else {
+				b.WriteString("  " + pad + cell)
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+}
+
+// formatNs prints a duration in nanoseconds with three significant digits.
+func formatNs(ns float64) string {
+	switch {
+	case ns < 1e3:
+		return strconv.FormatFloat(ns, 'f', 0, 64) + "ns"
+	case ns < 1e4:
+		return strconv.FormatFloat(ns/1e3, 'f', 2, 64) + "µs"
+	case ns < 1e5:
+		return strconv.FormatFloat(ns/1e3, 'f', 1, 64) + "µs"
+	case ns < 1e6:
+		return strconv.FormatFloat(ns/1e3, 'f', 0, 64) + "µs"
+	}
+	return strconv.FormatFloat(ns/1e6, 'f', 2, 64) + "ms"
+}
+
+func formatInt(v float64) string { return strconv.FormatFloat(v, 'f', 0, 64) }
+
+// formatRatio prints a ratio with two significant digits or more.
+func formatRatio(v float64) string {
+	if v < 0.1 {
+		return strconv.FormatFloat(v, 'f', 3, 64)
+	}
+	return strconv.FormatFloat(v, 'f', 2, 64)
+}
+
+func formatSpeedup(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) + "x" }
+
+// trimFloat prints a target limit without trailing zeros.
+func trimFloat(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
