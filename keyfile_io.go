@@ -100,7 +100,7 @@ func writeKeyFile(path string, data []byte, create bool) (err error) {
 		// A hard link, unlike a rename, fails if path exists.
 		if err := os.Link(tmpName, path); err != nil {
 			if errors.Is(err, fs.ErrExist) {
-				return fmt.Errorf("file exists, not overwriting it: %w", fs.ErrExist)
+				return fmt.Errorf("%w, not overwriting it", fs.ErrExist)
 			}
 			return err
 		}

@@ -16,6 +16,9 @@ const DefaultReloadInterval = 10 * time.Second
 
 // FileKeySourceOptions configure a [FileKeySource]. The zero value checks
 // the file every [DefaultReloadInterval] and reports nothing.
+//
+// The callbacks run with no lock held: they may call the source's methods,
+// except Close, which waits for the polling goroutine that runs them.
 type FileKeySourceOptions struct {
 	// Interval is how often the source checks the key file for changes.
 	// Zero means DefaultReloadInterval. A negative Interval turns polling
@@ -30,7 +33,9 @@ type FileKeySourceOptions struct {
 
 	// OnReload, if set, is called with the new keyring after polling or
 	// [FileKeySource.Reload] swaps it in, from the goroutine that did the
-	// swap; it must not block for long.
+	// swap; it must not block for long. When Reload runs while the source
+	// polls, calls may overlap; [FileKeySource.Keyring] tells which keyring
+	// is current.
 	OnReload func(*Keyring)
 }
 
