@@ -53,7 +53,8 @@ type FileKeySourceOptions struct {
 // It therefore follows files replaced by a rename, edited in place, and
 // the directory of symbolic links through which Kubernetes updates a
 // mounted secret (the file is a link through ..data, which is swapped to
-// a new directory atomically).
+// a new directory atomically). Only an edit that keeps the file's size and
+// modification time goes unnoticed until [FileKeySource.Reload].
 //
 // Roll out key file changes in the order of the [Key rotation] procedure.
 // A FileKeySource is safe for concurrent use; Close stops its polling.
