@@ -249,19 +249,24 @@ func wantRejection(t *testing.T, r result, input, secret string) {
 
 func TestDecodeExpired(t *testing.T) {
 	envKeys(t)
+	t.Setenv(envFlaskSecret, "dev")
 	value := encodeOK(t, `{"user":"ada"}`)
+	flaskValue := flaskCookie(t, cookiecodec.Session{"user": "ada"}, "dev")
 	u, err := cookiecodec.InspectUnverified(value)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A token's age counts whole seconds: wait until it is 2s old, over
-	// a max age of 1s. The library's clock cannot be pinned from here.
-	time.Sleep(time.Until(u.IssuedAt.Add(2 * time.Second)))
-	r := runCmd(t, value, "decode", "--max-age", "1s")
-	r.want(t, exitRejected, "cookiecodec: error: cookie expired ", " ago (max age 1s)\n")
-	wantRejection(t, r, value, "")
-	runCmd(t, value, "decode", "--max-age", "1h").want(t, exitOK)
-	runCmd(t, value, "decode", "--max-age", "1d").want(t, exitOK)
+	// A token's age counts whole seconds: wait until both are 2s old, over
+	// a max age of 1s. The libraries' clocks cannot be pinned from here.
+	time.Sleep(time.Until(u.IssuedAt.Add(3 * time.Second)))
+	for _, v := range []string{value, flaskValue} {
+		r := runCmd(t, v, "decode", "--max-age", "1s")
+		r.want(t, exitRejected, "cookiecodec: error: cookie expired ", " ago (max age 1s)\n")
+		wantRejection(t, r, v, "")
+		runCmd(t, v, "decode", "--max-age", "1h").want(t, exitOK)
+		runCmd(t, v, "decode", "--max-age", "1d").want(t, exitOK)
+		runCmd(t, v, "decode").want(t, exitOK)
+	}
 }
 
 func TestDecodeConfigErrors(t *testing.T) {
@@ -369,8 +374,18 @@ func TestEncodeErrors(t *testing.T) {
 func TestEditEveryCharacter(t *testing.T) {
 	envKeys(t)
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-	for _, mode := range [][]string{nil, {"--encrypt"}, {"--compress"}} {
-		value := encodeOK(t, `{"user":"ada","admin":false,"text":"`+strings.Repeat("ab", 40)+`"}`, mode...)
+	t.Setenv(envFlaskSecret, "dev")
+	session := `{"user":"ada","admin":false,"text":"` + strings.Repeat("ab", 40) + `"}`
+	for _, mode := range [][]string{nil, {"--encrypt"}, {"--compress"}, {"--format", "flask"}, {"--format", "flask", "compressed"}} {
+		var value string
+		if len(mode) == 3 {
+			value = encodeOK(t, `{"text":"`+strings.Repeat("ab", 200)+`"}`, mode[:2]...)
+			if value[0] != '.' {
+				t.Fatalf("Flask cookie %q is not compressed", value)
+			}
+		} else {
+			value = encodeOK(t, session, mode...)
+		}
 		t.Run(strings.Join(append([]string{"mode"}, mode...), " "), func(t *testing.T) {
 			for i := range len(value) {
 				for _, edit := range []string{

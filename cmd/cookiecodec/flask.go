@@ -9,6 +9,7 @@ import (
 	"io"
 	"math/big"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/cookiecodec/cookiecodec"
@@ -22,9 +23,11 @@ const envFlaskSecret = "FLASK_SECRET_KEY"
 // reads: 64 KiB.
 const maxSecretFile = 64 << 10
 
-// detectFormat tells a Flask cookie from a native token by its shape.
+// detectFormat tells a Flask cookie from a native token by its shape. A
+// native token never holds a dot, so a value with one that is not quite a
+// Flask cookie goes to the Flask decoder too, which says what is wrong.
 func detectFormat(value string) string {
-	if flask.LooksLikeFlask(value) {
+	if flask.LooksLikeFlask(value) || strings.Contains(value, ".") {
 		return formatFlask
 	}
 	return formatNative
