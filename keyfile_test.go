@@ -1,6 +1,7 @@
 package cookiecodec
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -325,4 +326,75 @@ func TestKeyFileWrite(t *testing.T) {
 	if _, err := LoadKeyFile(broken); err == nil || !strings.Contains(err.Error(), "key file "+broken+": no keys") {
 		t.Errorf("LoadKeyFile(broken) err = %v, want one naming the path", err)
 	}
+}
+
+// base64Runs returns the runs of base64url characters in data at least minLen
+// bytes long: what could be a secret.
+func base64Runs(data []byte, minLen int) []string {
+	var runs []string
+	start := -1
+	for i := 0; i <= len(data); i++ {
+		c := byte(0)
+		if i < len(data) {
+			c = data[i]
+		}
+		in := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_'
+		switch {
+		case in && start < 0:
+			start = i
+		case !in && start >= 0:
+			if i-start >= minLen {
+				runs = append(runs, string(data[start:i]))
+			}
+			start = -1
+		}
+	}
+	return runs
+}
+
+// FuzzParseKeyFile checks that ParseKeyFile never panics, never quotes a
+// secret-like part of its input in an error, and that what it accepts
+// marshals to a canonical form that parses back to the same keys.
+func FuzzParseKeyFile(f *testing.F) {
+	a, b, c := rotKey(f, 1), rotKey(f, 2), rotKey(f, 3)
+	seeds := []string{
+		kfJSON(kfMember(a, "primary")),
+		kfJSON(kfMember(a, "decode-only"), kfMember(b, "primary"), kfMember(c, "decode-only")),
+		kfJSON(kfMember(a, "primary"), kfMember(a, "decode-only")),
+		kfJSON(kfMember(a, "primary"), kfMember(b, "primary")),
+		kfJSON(),
+		`{"version": 2, "keys": []}`,
+		`{"version": 1, "keys": [{"id": "00000000", "status": "primary", "created": "2026-11-28T01:00:00+01:00", "secret": "` + strings.Repeat("A", 22) + `"}]}`,
+		`{"Version": 1}`,
+		"{",
+	}
+	seeds = append(seeds, string(rlFile(f, b, a, c).Marshal()))
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		kf, err := ParseKeyFile(data)
+		if err != nil {
+			if kf != nil {
+				t.Fatalf("ParseKeyFile returned %v with error %v", kf, err)
+			}
+			for _, run := range base64Runs(data, 17) {
+				if strings.Contains(err.Error(), run) {
+					t.Fatalf("error %q quotes %q from the input", err, run)
+				}
+			}
+			return
+		}
+		out := kf.Marshal()
+		again, err := ParseKeyFile(out)
+		if err != nil {
+			t.Fatalf("ParseKeyFile(Marshal()) err = %v\n%s", err, out)
+		}
+		if !bytes.Equal(again.Marshal(), out) {
+			t.Fatalf("Marshal is not stable:\n%s\n%s", out, again.Marshal())
+		}
+		if !slices.Equal(kfEntries(again), kfEntries(kf)) || again.Keyring().String() != kf.Keyring().String() {
+			t.Fatalf("round trip changed the keys: %v, want %v", again, kf)
+		}
+	})
 }
