@@ -34,9 +34,9 @@ const (
 )
 
 // MaxUnverifiedLength is the longest value, in bytes, that
-// [InspectUnverified] reads: 87400, the base64url length of a payload of
-// [cookiecodec.MaxInflatedSize] bytes plus timestamp and signature, twenty
-// times the 4096 bytes browsers keep for a cookie.
+// [InspectUnverified] reads: 87423, the length of a cookie whose payload
+// is [cookiecodec.MaxInflatedSize] bytes stored uncompressed, far beyond
+// the 4096 bytes browsers keep for a cookie.
 const MaxUnverifiedLength = (cookiecodec.MaxInflatedSize*8+5)/6 + 1 + maxTSLen + 1 + sigLen + 1
 
 // parts are the fields of a cookie that has the right shape.
