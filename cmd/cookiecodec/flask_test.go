@@ -100,14 +100,14 @@ func TestFlaskDecode(t *testing.T) {
 		wantErr     []string
 	}{
 		{"FLASK_SECRET_KEY", fresh, current, nil, taggedJSON, []string{
-			"format:    flask\nmode:      signed, compressed\nkey id:    " + flask.KeyID([]byte(current)).String() + " (primary)\n"}},
+			"format:    flask\nmode:      signed, compressed\nkey id:    " + flask.KeyID([]byte(current)).String() + " (current secret)\n"}},
 		{"uncompressed", old, fallback, nil, "{\n  \"user\": \"bob\"\n}\n", []string{"mode:      signed\nkey id:"}},
 		{"--secret-file", fresh, "", []string{"--secret-file", both}, taggedJSON, nil},
 		{"--format flask", fresh, current, []string{"--format", "flask"}, taggedJSON, nil},
 		{"from a Cookie header", "Cookie: a=1; session=" + fresh, current, nil, taggedJSON, nil},
 		{"compressed", compressed, current, nil, "", []string{"mode:      signed, compressed\n"}},
 		{"fallback secret", old, "", []string{"--secret-file", both}, "{\n  \"user\": \"bob\"\n}\n", []string{
-			"key id:    " + flask.KeyID([]byte(fallback)).String() + " (decode-only: would be re-issued)",
+			"key id:    " + flask.KeyID([]byte(fallback)).String() + " (fallback secret: would be re-issued)",
 			"cookiecodec: hint: verified with the fallback secret on line 2 (key id " + flask.KeyID([]byte(fallback)).String() +
 				"): a server using cookiecodec would re-issue it under the current secret " + flask.KeyID([]byte(current)).String() + "; Flask itself does not\n",
 		}},

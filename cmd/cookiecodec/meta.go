@@ -69,12 +69,16 @@ func (m meta) print(w io.Writer, extra ...[2]string) {
 	}
 	if m.KeyID != "" {
 		key := m.KeyID
-		if m.Primary != nil {
-			if *m.Primary {
-				key += " (primary)"
-			} else {
-				key += " (decode-only: would be re-issued)"
-			}
+		switch {
+		case m.Primary == nil:
+		case *m.Primary && m.Format == formatFlask:
+			key += " (current secret)"
+		case *m.Primary:
+			key += " (primary)"
+		case m.Format == formatFlask:
+			key += " (fallback secret: would be re-issued)"
+		default:
+			key += " (decode-only: would be re-issued)"
 		}
 		lines = append(lines, [2]string{"key id", key})
 	}

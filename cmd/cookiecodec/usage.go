@@ -7,7 +7,8 @@ Exit status:
   1  the cookie was rejected: malformed, tampered with, signed by an unknown
      key, made for another cookie name, expired, or input over 1 MiB
   2  usage or configuration error: unknown command or flag, missing or
-     malformed key file or secret, invalid JSON input
+     malformed key file or secret, invalid JSON input, or a session that
+     does not fit in a cookie
 `
 
 // keysFrom describes where encode and decode find their keys.
@@ -145,7 +146,7 @@ name, so --name does not apply. Flask's own rule decides compression.
 ` + keysFrom + `
 Examples:
   echo '{"user":"ada","uid":12345678901234567890}' | cookiecodec encode --keys keys.json
-  cookiecodec decode --tagged --format flask "$C" | jq '.cart += [7]' |
+  cookiecodec decode --tagged --secret-file secrets.txt "$C" | jq '.user = "bob"' |
       cookiecodec encode --format flask --secret-file secrets.txt
 ` + exitStatuses
 
