@@ -106,7 +106,7 @@ func newKeyFile(entries []KeyEntry) (*KeyFile, error) {
 			return nil, fmt.Errorf("key %d (id %s): no creation time", i+1, id)
 		}
 		if j, dup := seen[id]; dup {
-			return nil, fmt.Errorf("key %d: %w %s, also key %d", i+1, ErrDuplicateKeyID, id, j+1)
+			return nil, errDuplicate(fmt.Sprintf("key %d (id %s): duplicate id, also key %d", i+1, id, j+1))
 		}
 		seen[id] = i
 		e.Created = e.Created.UTC().Truncate(time.Second)

@@ -99,7 +99,7 @@ func TestNewKeyFile(t *testing.T) {
 		{"no keys", nil, "key file: no keys"},
 		{"no primary", []KeyEntry{d(a), d(b)}, "key file: no primary key"},
 		{"two primaries", []KeyEntry{p(a), p(b)}, "key 2 (id " + b.ID().String() + "): second primary key, after key 1"},
-		{"duplicate", []KeyEntry{p(a), d(b), d(a)}, "key 3: cookiecodec: duplicate key id " + a.ID().String() + ", also key 1"},
+		{"duplicate", []KeyEntry{p(a), d(b), d(a)}, "key file: key 3 (id " + a.ID().String() + "): duplicate id, also key 1"},
 		{"zero key", []KeyEntry{p(a), {Status: StatusDecodeOnly, Created: kfCreated}}, "key 2: the zero Key"},
 		{"bad status", []KeyEntry{p(a), {Key: b, Status: "retired", Created: kfCreated}}, `key 2 (id ` + b.ID().String() + `): status is neither "primary" nor "decode-only"`},
 		{"no creation time", []KeyEntry{p(a), {Key: b, Status: StatusDecodeOnly}}, "no creation time"},
@@ -114,6 +114,9 @@ func TestNewKeyFile(t *testing.T) {
 			}
 			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Fatalf("NewKeyFile err = %v, want one containing %q", err, tc.wantErr)
+			}
+			if strings.Contains(tc.wantErr, "duplicate") != errors.Is(err, ErrDuplicateKeyID) {
+				t.Errorf("errors.Is(%v, ErrDuplicateKeyID) = %v", err, !strings.Contains(tc.wantErr, "duplicate"))
 			}
 		})
 	}
@@ -228,7 +231,7 @@ func TestParseKeyFileMalformed(t *testing.T) {
 		{"bad created", kfJSON(member(ia, "primary", "28 Nov 2026", sa)), "key 1 (id " + ia + "): created is not an RFC 3339 time"},
 		{"no primary", kfJSON(kfMember(a, "decode-only"), kfMember(b, "decode-only")), "key file: no primary key"},
 		{"second primary", kfJSON(kfMember(a, "primary"), kfMember(b, "primary")), "key 2 (id " + ib + "): second primary key, after key 1"},
-		{"duplicate id", kfJSON(kfMember(a, "primary"), kfMember(b, "decode-only"), kfMember(a, "decode-only")), "key 3: cookiecodec: duplicate key id " + ia + ", also key 1"},
+		{"duplicate id", kfJSON(kfMember(a, "primary"), kfMember(b, "decode-only"), kfMember(a, "decode-only")), "key file: key 3 (id " + ia + "): duplicate id, also key 1"},
 		{"trailing object", kfJSON(good) + "{}", "trailing data after the JSON object"},
 		{"trailing garbage", kfJSON(good) + "x", "trailing data after the JSON object"},
 		{"too large", kfJSON(good) + strings.Repeat(" ", 1<<20), "more than the 1048576 allowed"},
@@ -237,6 +240,9 @@ func TestParseKeyFileMalformed(t *testing.T) {
 			f, err := ParseKeyFile([]byte(tc.in))
 			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Fatalf("ParseKeyFile err = %v, want one containing %q", err, tc.wantErr)
+			}
+			if strings.Contains(tc.wantErr, "duplicate") != errors.Is(err, ErrDuplicateKeyID) {
+				t.Errorf("errors.Is(%v, ErrDuplicateKeyID) = %v", err, !strings.Contains(tc.wantErr, "duplicate"))
 			}
 			if f != nil {
 				t.Errorf("ParseKeyFile returned %v with an error", f)

@@ -163,6 +163,18 @@ func (r *Keyring) indexOther(id KeyID) int {
 	return -1
 }
 
+// errDuplicate returns an error that reads msg and matches
+// [ErrDuplicateKeyID], for messages that place the id mid-sentence.
+func errDuplicate(msg string) error { return &markedError{msg, ErrDuplicateKeyID} }
+
+type markedError struct {
+	msg    string
+	target error
+}
+
+func (e *markedError) Error() string { return e.msg }
+func (e *markedError) Unwrap() error { return e.target }
+
 func errUnknownKey(id KeyID) error {
 	return fmt.Errorf("cookiecodec: no key with id %s", id)
 }
@@ -221,7 +233,7 @@ func parseKeyList(s string) (*Keyring, error) {
 			return nil, fmt.Errorf("key %d of %d: %s", i+1, len(parts), strings.TrimPrefix(err.Error(), "cookiecodec: "))
 		}
 		if j, dup := seen[k.ID()]; dup {
-			return nil, fmt.Errorf("key %d of %d: %w %s, also key %d", i+1, len(parts), ErrDuplicateKeyID, k.ID(), j+1)
+			return nil, errDuplicate(fmt.Sprintf("key %d of %d: duplicate key id %s, also key %d", i+1, len(parts), k.ID(), j+1))
 		}
 		seen[k.ID()] = i
 		keys = append(keys, k)

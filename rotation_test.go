@@ -195,7 +195,7 @@ func TestParseKeyring(t *testing.T) {
 		{"not base64url", sa + "," + strings.Replace(sb, sb[:1], "+", 1), nil, "key 2 of 2: key is not unpadded base64url text"},
 		{"padded", sa + "=", nil, "key 1 of 1: key is not unpadded base64url text"},
 		{"short key", sa + "," + short, nil, "key 2 of 2: key is 16 bytes, want at least 32"},
-		{"duplicate", sa + "," + sb + "," + sa, nil, "key 3 of 3: cookiecodec: duplicate key id " + a.ID().String() + ", also key 1"},
+		{"duplicate", sa + "," + sb + "," + sa, nil, "key list: key 3 of 3: duplicate key id " + a.ID().String() + ", also key 1"},
 		{"too long", strings.Repeat(sa+",", 2000), nil, "more than the 65536 allowed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -203,6 +203,9 @@ func TestParseKeyring(t *testing.T) {
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("ParseKeyring err = %v, want one containing %q", err, tc.wantErr)
+				}
+				if strings.Contains(tc.wantErr, "duplicate") != errors.Is(err, ErrDuplicateKeyID) {
+					t.Errorf("errors.Is(%v, ErrDuplicateKeyID) = %v", err, !strings.Contains(tc.wantErr, "duplicate"))
 				}
 				for _, s := range []string{sa, sb, sc, short, sb[1:]} {
 					if strings.Contains(err.Error(), s) {
