@@ -84,15 +84,15 @@ func (c *cli) encode(args []string) int {
 	cf.register(flags, formatNative)
 	encrypt := flags.Bool("encrypt", false, "")
 	compress := flags.Bool("compress", false, "")
-	pos, status, ok := c.parseFlags(flags, usageEncode, args)
+	pos, status, ok := c.parseFlags(flags, "encode", args)
 	if !ok {
 		return status
 	}
 	if len(pos) != 0 {
-		return c.usageError(usageEncode, "encode reads the session from stdin and takes no arguments")
+		return c.usageError("encode", "encode reads the session from stdin and takes no arguments")
 	}
 	if err := cf.check(formatNative, formatFlask); err != nil {
-		return c.usageError(usageEncode, "%v", err)
+		return c.usageError("encode", "%v", err)
 	}
 	data, err := readJSONInput(c.stdin)
 	if err != nil {
@@ -100,12 +100,12 @@ func (c *cli) encode(args []string) int {
 	}
 	if cf.format == formatFlask {
 		if *encrypt || *compress {
-			return c.usageError(usageEncode, "--encrypt and --compress apply to the native format only")
+			return c.usageError("encode", "--encrypt and --compress apply to the native format only")
 		}
 		return c.encodeFlask(cf, data)
 	}
 	if cf.secretFile != "" {
-		return c.usageError(usageEncode, "--secret-file applies to --format flask only")
+		return c.usageError("encode", "--secret-file applies to --format flask only")
 	}
 	s, err := parseSession(data)
 	if err != nil {
@@ -135,21 +135,21 @@ func (c *cli) decode(args []string) int {
 	maxAgeText := flags.String("max-age", "", "")
 	asJSON := flags.Bool("json", false, "")
 	tagged := flags.Bool("tagged", false, "")
-	pos, status, ok := c.parseFlags(flags, usageDecode, args)
+	pos, status, ok := c.parseFlags(flags, "decode", args)
 	if !ok {
 		return status
 	}
 	if len(pos) > 1 {
-		return c.usageError(usageDecode, "decode takes one cookie, got %d arguments", len(pos))
+		return c.usageError("decode", "decode takes one cookie, got %d arguments", len(pos))
 	}
 	if err := cf.check(formatAuto, formatNative, formatFlask); err != nil {
-		return c.usageError(usageDecode, "%v", err)
+		return c.usageError("decode", "%v", err)
 	}
 	var maxAge time.Duration
 	if *maxAgeText != "" {
 		var err error
 		if maxAge, err = parseMaxAge(*maxAgeText); err != nil {
-			return c.usageError(usageDecode, "%v", err)
+			return c.usageError("decode", "%v", err)
 		}
 	}
 	value, status, ok := c.pickInput(pos, cf.name)
@@ -164,10 +164,10 @@ func (c *cli) decode(args []string) int {
 		return c.decodeFlask(cf, value, maxAge, *asJSON, *tagged)
 	}
 	if *tagged {
-		return c.usageError(usageDecode, "--tagged applies to Flask cookies only, and this is a native cookie")
+		return c.usageError("decode", "--tagged applies to Flask cookies only, and this is a native cookie")
 	}
 	if cf.secretFile != "" {
-		return c.usageError(usageDecode, "--secret-file applies to Flask cookies only, and this is a native cookie")
+		return c.usageError("decode", "--secret-file applies to Flask cookies only, and this is a native cookie")
 	}
 	// A malformed cookie is rejected whether or not keys are configured.
 	if _, err := cookiecodec.InspectUnverified(value); err != nil {

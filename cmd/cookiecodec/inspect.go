@@ -33,15 +33,15 @@ func (c *cli) inspect(args []string) int {
 	flags := newFlagSet("inspect")
 	asJSON := flags.Bool("json", false, "")
 	name := flags.String("name", "session", "")
-	pos, status, ok := c.parseFlags(flags, usageInspect, args)
+	pos, status, ok := c.parseFlags(flags, "inspect", args)
 	if !ok {
 		return status
 	}
 	if len(pos) > 1 {
-		return c.usageError(usageInspect, "inspect takes one cookie, got %d arguments", len(pos))
+		return c.usageError("inspect", "inspect takes one cookie, got %d arguments", len(pos))
 	}
 	if err := checkCookieName(*name); err != nil {
-		return c.usageError(usageInspect, "%v", err)
+		return c.usageError("inspect", "%v", err)
 	}
 	value, status, ok := c.pickInput(pos, *name)
 	if !ok {

@@ -159,8 +159,10 @@ func pathOrTop(path string) string {
 	return strings.TrimPrefix(path, ".")
 }
 
+// shorten cuts a string from the command line or the input to a length
+// fit for an error message.
 func shorten(s string) string {
-	const maxLen = 40
+	const maxLen = 60
 	if len(s) > maxLen {
 		return s[:maxLen] + "..."
 	}

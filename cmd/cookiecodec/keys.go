@@ -13,12 +13,12 @@ import (
 // keygen prints a new key in text form.
 func (c *cli) keygen(args []string) int {
 	flags := newFlagSet("keygen")
-	pos, status, ok := c.parseFlags(flags, usageKeygen, args)
+	pos, status, ok := c.parseFlags(flags, "keygen", args)
 	if !ok {
 		return status
 	}
 	if len(pos) != 0 {
-		return c.usageError(usageKeygen, "keygen takes no arguments")
+		return c.usageError("keygen", "keygen takes no arguments")
 	}
 	fmt.Fprintln(c.stdout, cookiecodec.GenerateKey().ExportSecret())
 	return exitOK
@@ -27,31 +27,31 @@ func (c *cli) keygen(args []string) int {
 // keys runs the key file commands.
 func (c *cli) keys(args []string) int {
 	if len(args) == 0 {
-		return c.usageError(usageKeys, "keys needs a command: init, add, promote, retire or list")
+		return c.usageError("keys", "keys needs a command: init, add, promote, retire or list")
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(c.stdout, usageKeys)
 		return exitOK
 	case "init":
-		return c.keysCommand(usageKeysInit, args[1:], 1, c.keysInit)
+		return c.keysCommand("keys init", args[1:], 1, c.keysInit)
 	case "add":
-		return c.keysCommand(usageKeysAdd, args[1:], 1, c.keysAdd)
+		return c.keysCommand("keys add", args[1:], 1, c.keysAdd)
 	case "promote":
-		return c.keysCommand(usageKeysPromote, args[1:], 2, c.keysPromote)
+		return c.keysCommand("keys promote", args[1:], 2, c.keysPromote)
 	case "retire":
-		return c.keysCommand(usageKeysRetire, args[1:], 2, c.keysRetire)
+		return c.keysCommand("keys retire", args[1:], 2, c.keysRetire)
 	case "list":
-		return c.keysCommand(usageKeysList, args[1:], 1, c.keysList)
+		return c.keysCommand("keys list", args[1:], 1, c.keysList)
 	}
-	return c.usageError(usageKeys, "unknown keys command %q", shorten(args[0]))
+	return c.usageError("keys", "unknown keys command %q", shorten(args[0]))
 }
 
 // keysCommand parses the arguments of a keys command, which has no flags
 // and n positional arguments, and runs do with them.
-func (c *cli) keysCommand(usage string, args []string, n int, do func(args []string) int) int {
-	flags := newFlagSet("keys")
-	pos, status, ok := c.parseFlags(flags, usage, args)
+func (c *cli) keysCommand(name string, args []string, n int, do func(args []string) int) int {
+	flags := newFlagSet(name)
+	pos, status, ok := c.parseFlags(flags, name, args)
 	if !ok {
 		return status
 	}
@@ -60,10 +60,10 @@ func (c *cli) keysCommand(usage string, args []string, n int, do func(args []str
 		if n == 2 {
 			want = "FILE and ID"
 		}
-		return c.usageError(usage, "want %s, got %d arguments", want, len(pos))
+		return c.usageError(name, "want %s, got %d arguments", want, len(pos))
 	}
 	if pos[0] == "" {
-		return c.usageError(usage, "empty FILE")
+		return c.usageError(name, "empty FILE")
 	}
 	return do(pos)
 }
@@ -123,17 +123,17 @@ func (c *cli) keysAdd(args []string) int {
 }
 
 // keyFileAndID loads the key file args[0] and parses the key id args[1].
-func (c *cli) keyFileAndID(usage string, args []string) (*cookiecodec.KeyFile, cookiecodec.KeyID, int, bool) {
+func (c *cli) keyFileAndID(name string, args []string) (*cookiecodec.KeyFile, cookiecodec.KeyID, int, bool) {
 	id, err := cookiecodec.ParseKeyID(args[1])
 	if err != nil {
-		return nil, 0, c.usageError(usage, "ID %q is not 8 hexadecimal digits", shorten(args[1])), false
+		return nil, 0, c.usageError(name, "ID %q is not 8 hexadecimal digits", shorten(args[1])), false
 	}
 	f, status, ok := c.loadKeyFile(args[0])
 	return f, id, status, ok
 }
 
 func (c *cli) keysPromote(args []string) int {
-	f, id, status, ok := c.keyFileAndID(usageKeysPromote, args)
+	f, id, status, ok := c.keyFileAndID("keys promote", args)
 	if !ok {
 		return status
 	}
@@ -151,7 +151,7 @@ func (c *cli) keysPromote(args []string) int {
 }
 
 func (c *cli) keysRetire(args []string) int {
-	f, id, status, ok := c.keyFileAndID(usageKeysRetire, args)
+	f, id, status, ok := c.keyFileAndID("keys retire", args)
 	if !ok {
 		return status
 	}

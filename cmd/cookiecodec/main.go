@@ -62,7 +62,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "help", "-h", "-help", "--help":
 		return c.help(rest)
 	}
-	return c.usageError(usageMain, "unknown command %q", shorten(cmd))
+	return c.usageError("", "unknown command %q", shorten(cmd))
 }
 
 // help prints the usage of the command named in args, or of the program.
@@ -76,7 +76,7 @@ func (c *cli) help(args []string) int {
 	}
 	u, ok := usages[args[0]]
 	if !ok {
-		return c.usageError(usageMain, "no help for %q: not a command", shorten(args[0]))
+		return c.usageError("", "no help for %q: not a command", shorten(args[0]))
 	}
 	fmt.Fprint(c.stdout, u)
 	return exitOK
@@ -92,20 +92,14 @@ func (c *cli) hintf(format string, a ...any) {
 	fmt.Fprintf(c.stderr, "cookiecodec: hint: "+format+"\n", a...)
 }
 
-// usageError reports a usage error, points at the command's help, and
-// returns exitUsage.
-func (c *cli) usageError(usage, format string, a ...any) int {
+// usageError reports a usage error, points at the usage of the command
+// called name ("decode", "keys add"; "" for the program), and returns
+// exitUsage.
+func (c *cli) usageError(name, format string, a ...any) int {
 	c.errorf(format, a...)
 	cmd := "cookiecodec"
-	if first, _, ok := strings.Cut(usage, "\n"); ok {
-		// The first line of every usage text is "usage: cookiecodec CMD ...".
-		f := strings.Fields(first)
-		if len(f) >= 3 && f[1] == "cookiecodec" {
-			cmd += " " + f[2]
-			if f[2] == "keys" && len(f) >= 4 && !strings.HasPrefix(f[3], "[") && f[3] != "COMMAND" {
-				cmd += " " + f[3]
-			}
-		}
+	if name != "" {
+		cmd += " " + name
 	}
 	c.hintf("run '%s -h' for usage", cmd)
 	return exitUsage
@@ -143,11 +137,12 @@ func newFlagSet(name string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args with fs, allowing flags after positional
-// arguments ("decode VALUE --json"); everything after "--" is positional.
-// It returns the positional arguments and, when ok is false, the exit
-// status: 0 after printing usage for -h, 2 after a flag error.
-func (c *cli) parseFlags(fs *flag.FlagSet, usage string, args []string) (pos []string, status int, ok bool) {
+// parseFlags parses the arguments of the command called name with fs,
+// allowing flags after positional arguments ("decode VALUE --json");
+// everything after "--" is positional. It returns the positional arguments
+// and, when ok is false, the exit status: 0 after printing the command's
+// usage for -h, 2 after a flag error.
+func (c *cli) parseFlags(fs *flag.FlagSet, name string, args []string) (pos []string, status int, ok bool) {
 	var tail []string
 	for i, a := range args {
 		if a == "--" {
@@ -158,10 +153,10 @@ func (c *cli) parseFlags(fs *flag.FlagSet, usage string, args []string) (pos []s
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				fmt.Fprint(c.stdout, usage)
+				fmt.Fprint(c.stdout, usages[name])
 				return nil, exitOK, false
 			}
-			return nil, c.usageError(usage, "%s", shorten(err.Error())), false
+			return nil, c.usageError(name, "%s", shorten(err.Error())), false
 		}
 		args = fs.Args()
 		if len(args) == 0 {

@@ -77,6 +77,7 @@ func TestUsage(t *testing.T) {
 		{"-h", []string{"-h"}, exitOK, "usage: cookiecodec COMMAND", "", false, true},
 		{"--help", []string{"--help"}, exitOK, "usage: cookiecodec COMMAND", "", false, true},
 		{"unknown command", []string{"frobnicate"}, exitUsage, "", `error: unknown command "frobnicate"`, true, false},
+		{"unknown command hints", []string{"frob"}, exitUsage, "", "cookiecodec: hint: run 'cookiecodec -h' for usage\n", true, false},
 		{"help unknown", []string{"help", "frobnicate"}, exitUsage, "", "not a command", true, false},
 		{"help decode", []string{"help", "decode"}, exitOK, "usage: cookiecodec decode", "", false, true},
 		{"help keys add", []string{"help", "keys", "add"}, exitOK, "usage: cookiecodec keys add FILE", "", false, true},

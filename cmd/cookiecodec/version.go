@@ -9,12 +9,12 @@ import (
 // "(devel)" when the build carries none.
 func (c *cli) version(args []string) int {
 	flags := newFlagSet("version")
-	pos, status, ok := c.parseFlags(flags, usageVersion, args)
+	pos, status, ok := c.parseFlags(flags, "version", args)
 	if !ok {
 		return status
 	}
 	if len(pos) != 0 {
-		return c.usageError(usageVersion, "version takes no arguments")
+		return c.usageError("version", "version takes no arguments")
 	}
 	v := "(devel)"
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
