@@ -493,3 +493,21 @@ func mustJSON(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+func TestDecodeLongCookie(t *testing.T) {
+	secret := envKeys(t)
+	ring, err := cookiecodec.ParseKeyring(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := cookiecodec.New(ring, cookiecodec.Options{MaxLength: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	value, err := c.Encode("session", cookiecodec.Session{"text": strings.Repeat("x", 5000)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runCmd(t, value, "decode")
+	r.want(t, exitOK, "cookiecodec: hint: the cookie is "+itoa(len(value))+" bytes, longer than the 4096 a codec accepts by default\n")
+}

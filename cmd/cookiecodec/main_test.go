@@ -163,3 +163,48 @@ func TestTrimPrefix(t *testing.T) {
 type errString string
 
 func (e errString) Error() string { return string(e) }
+
+// TestSecretsNeverPrinted runs every command with keys and secrets
+// configured, succeeding and failing, and looks for the secrets in the
+// output.
+func TestSecretsNeverPrinted(t *testing.T) {
+	cleanEnv(t)
+	path, _ := initKeys(t)
+	runCmd(t, "", "keys", "add", path).want(t, exitOK)
+	var secrets []string
+	for _, e := range loadKeys(t, path).Entries() {
+		secrets = append(secrets, e.Key.ExportSecret())
+	}
+	envKey := cookiecodec.GenerateKey().ExportSecret()
+	const flaskSecret = "flask secret 0123456789"
+	secrets = append(secrets, envKey, flaskSecret)
+	t.Setenv(envFlaskSecret, flaskSecret)
+	value := encodeOK(t, `{"user":"ada"}`, "--keys", path)
+	flaskValue := encodeOK(t, `{"user":"ada"}`, "--format", "flask")
+	for _, args := range [][]string{
+		{"keys", "list", path},
+		{"keys", "promote", path, "00000000"},
+		{"keys", "retire", path, "00000000"},
+		{"decode", "--keys", path, value},
+		{"decode", "--keys", path, "--json", value},
+		{"decode", "--keys", path, value + "x"},
+		{"decode", flaskValue},
+		{"decode", "--json", "--tagged", flaskValue},
+		{"decode", flaskValue + "x"},
+		{"decode", value},
+		{"inspect", value},
+		{"inspect", "--json", flaskValue},
+		{"encode", "--keys", path},
+		{"encode", "--format", "flask"},
+	} {
+		for _, env := range []string{envKey, envKey[:30], envKey + "," + envKey} {
+			t.Setenv(cookiecodec.EnvKeys, env)
+			r := runCmd(t, `{"a":1}`, args...)
+			for _, s := range append(secrets, envKey[:30]) {
+				if strings.Contains(r.stdout+r.stderr, s) {
+					t.Errorf("%q with %s set printed a secret:\n%s%s", args, cookiecodec.EnvKeys, r.stdout, r.stderr)
+				}
+			}
+		}
+	}
+}
