@@ -11,9 +11,9 @@ import (
 	"time"
 )
 
-// inspectCodec returns a codec over a fixed key with the given options and
+// inspectTestCodec returns a codec over a fixed key with the given options and
 // its clock pinned to now.
-func inspectCodec(t *testing.T, opts Options, now time.Time) *Codec {
+func inspectTestCodec(t *testing.T, opts Options, now time.Time) *Codec {
 	t.Helper()
 	k, err := NewKey(bytes.Repeat([]byte{7}, 32))
 	if err != nil {
@@ -31,9 +31,9 @@ func inspectCodec(t *testing.T, opts Options, now time.Time) *Codec {
 	return c
 }
 
-// rawToken encodes a token from its parts without any key: header fields,
+// inspectRawToken encodes a token from its parts without any key: header fields,
 // body, and a trailer standing in for the MAC or the nonce and tag.
-func rawToken(version, flags byte, id KeyID, iat uint64, parts ...[]byte) string {
+func inspectRawToken(version, flags byte, id KeyID, iat uint64, parts ...[]byte) string {
 	raw := []byte{version, flags}
 	raw = binary.BigEndian.AppendUint32(raw, uint32(id))
 	raw = binary.BigEndian.AppendUint64(raw, iat)
@@ -43,7 +43,7 @@ func rawToken(version, flags byte, id KeyID, iat uint64, parts ...[]byte) string
 	return base64.RawURLEncoding.EncodeToString(raw)
 }
 
-func deflated(t *testing.T, p []byte) []byte {
+func inspectDeflated(t *testing.T, p []byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	w, err := flate.NewWriter(&buf, flate.BestCompression)
@@ -71,7 +71,7 @@ func TestInspectUnverifiedTokens(t *testing.T) {
 		{"encrypted compressed", Options{Encrypt: true, Compress: true}, long},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := inspectCodec(t, tc.opts, now)
+			c := inspectTestCodec(t, tc.opts, now)
 			value, err := c.Seal("session", tc.payload)
 			if err != nil {
 				t.Fatal(err)
@@ -108,7 +108,7 @@ func TestInspectUnverifiedTokens(t *testing.T) {
 }
 
 func TestInspectUnverifiedPayloadIsCopy(t *testing.T) {
-	c := inspectCodec(t, Options{}, time.Unix(1e9, 0))
+	c := inspectTestCodec(t, Options{}, time.Unix(1e9, 0))
 	value, err := c.Seal("session", []byte("hello"))
 	if err != nil {
 		t.Fatal(err)
@@ -123,26 +123,26 @@ func TestInspectUnverifiedPayloadIsCopy(t *testing.T) {
 
 func TestInspectUnverifiedRejects(t *testing.T) {
 	mac := make([]byte, macSize)
-	bomb := deflated(t, make([]byte, MaxInflatedSize+1))
+	bomb := inspectDeflated(t, make([]byte, MaxInflatedSize+1))
 	for _, tc := range []struct {
 		name, value, want string
 	}{
 		{"empty", "", "too short"},
 		{"too short", strings.Repeat("A", 20), "too short"},
 		{"too long", strings.Repeat("A", MaxUnverifiedLength+1), "longer than"},
-		{"line break", rawToken(1, 0, 1, 1, mac)[:30] + "\n" + rawToken(1, 0, 1, 1, mac)[31:], "not base64url"},
-		{"padding", rawToken(1, 0, 1, 1, mac, []byte{1}) + "==", "not canonical"},
+		{"line break", inspectRawToken(1, 0, 1, 1, mac)[:30] + "\n" + inspectRawToken(1, 0, 1, 1, mac)[31:], "not base64url"},
+		{"padding", inspectRawToken(1, 0, 1, 1, mac, []byte{1}) + "==", "not canonical"},
 		{"std alphabet", strings.Repeat("+", 64), "not canonical"},
-		{"non-zero trailing bits", rawToken(1, 0, 1, 1, mac, []byte{1})[:62] + "B", "not canonical"},
-		{"version 0", rawToken(0, 0, 1, 1, mac), "unknown version 0"},
-		{"version 2", rawToken(2, 0, 1, 1, mac), "unknown version 2"},
-		{"unknown flag", rawToken(1, 4, 1, 1, mac), "unknown flags"},
-		{"short signed", rawToken(1, 0, 1, 1, make([]byte, macSize-1)), "too short for a signed token"},
-		{"short encrypted", rawToken(1, flagEncrypted, 1, 1, make([]byte, nonceSize+aeadTagSize-1)), "too short for an encrypted token"},
-		{"issue time out of range", rawToken(1, 0, 1, 1<<63, mac), "issue time out of range"},
-		{"corrupt deflate", rawToken(1, flagCompressed, 1, 1, []byte{0xff, 0xff, 0xff}, mac), "corrupt compressed payload"},
-		{"inflates beyond cap", rawToken(1, flagCompressed, 1, 1, bomb, mac), "inflates beyond 65536 bytes"},
-		{"trailing data after deflate", rawToken(1, flagCompressed, 1, 1, deflated(t, []byte("hi")), []byte{0}, mac), "trailing data"},
+		{"non-zero trailing bits", inspectRawToken(1, 0, 1, 1, mac, []byte{1})[:62] + "B", "not canonical"},
+		{"version 0", inspectRawToken(0, 0, 1, 1, mac), "unknown version 0"},
+		{"version 2", inspectRawToken(2, 0, 1, 1, mac), "unknown version 2"},
+		{"unknown flag", inspectRawToken(1, 4, 1, 1, mac), "unknown flags"},
+		{"short signed", inspectRawToken(1, 0, 1, 1, make([]byte, macSize-1)), "too short for a signed token"},
+		{"short encrypted", inspectRawToken(1, flagEncrypted, 1, 1, make([]byte, nonceSize+aeadTagSize-1)), "too short for an encrypted token"},
+		{"issue time out of range", inspectRawToken(1, 0, 1, 1<<63, mac), "issue time out of range"},
+		{"corrupt deflate", inspectRawToken(1, flagCompressed, 1, 1, []byte{0xff, 0xff, 0xff}, mac), "corrupt compressed payload"},
+		{"inflates beyond cap", inspectRawToken(1, flagCompressed, 1, 1, bomb, mac), "inflates beyond 65536 bytes"},
+		{"trailing data after deflate", inspectRawToken(1, flagCompressed, 1, 1, inspectDeflated(t, []byte("hi")), []byte{0}, mac), "trailing data"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			u, err := InspectUnverified(tc.value)
@@ -161,7 +161,7 @@ func TestInspectUnverifiedLimits(t *testing.T) {
 		t.Errorf("MaxUnverifiedLength = %d, want %d", MaxUnverifiedLength, want)
 	}
 	// An encrypted token carrying MaxInflatedSize bytes is readable.
-	c := inspectCodec(t, Options{Encrypt: true, MaxLength: 1 << 20}, time.Unix(1e9, 0))
+	c := inspectTestCodec(t, Options{Encrypt: true, MaxLength: 1 << 20}, time.Unix(1e9, 0))
 	value, err := c.Seal("session", make([]byte, MaxInflatedSize))
 	if err != nil {
 		t.Fatal(err)
@@ -173,11 +173,11 @@ func TestInspectUnverifiedLimits(t *testing.T) {
 		t.Errorf("InspectUnverified(token of %d bytes) err = %v, want nil", MaxInflatedSize, err)
 	}
 	// The latest issue time that has an RFC 3339 form is accepted.
-	u, err := InspectUnverified(rawToken(1, 0, 1, maxUnixSeconds, make([]byte, macSize)))
+	u, err := InspectUnverified(inspectRawToken(1, 0, 1, maxUnixSeconds, make([]byte, macSize)))
 	if err != nil || u.IssuedAt.Year() != 9999 {
 		t.Errorf("InspectUnverified(issued end of 9999) = %v, %v, want year 9999", u.IssuedAt, err)
 	}
-	if _, err := InspectUnverified(rawToken(1, 0, 1, maxUnixSeconds+1, make([]byte, macSize))); !errors.Is(err, ErrInvalid) {
+	if _, err := InspectUnverified(inspectRawToken(1, 0, 1, maxUnixSeconds+1, make([]byte, macSize))); !errors.Is(err, ErrInvalid) {
 		t.Errorf("InspectUnverified(issued year 10000) err = %v, want ErrInvalid", err)
 	}
 }
