@@ -156,12 +156,19 @@ func decodePayload(p parts) ([]byte, error) {
 // [cookiecodec.MaxInflatedSize] bytes or on trailing data.
 func inflate(z []byte) ([]byte, error) {
 	zr := bytes.NewReader(z)
-	r, err := zlib.NewReader(zr)
-	if err != nil {
+	r, _ := zreaders.Get().(io.ReadCloser)
+	if r == nil {
+		var err error
+		if r, err = zlib.NewReader(zr); err != nil {
+			return nil, fmt.Errorf("corrupt compressed payload")
+		}
+	} else if err := r.(zlib.Resetter).Reset(zr, nil); err != nil {
+		zreaders.Put(r)
 		return nil, fmt.Errorf("corrupt compressed payload")
 	}
-	defer r.Close()
+	defer zreaders.Put(r)
 	var buf bytes.Buffer
+	buf.Grow(min(4*len(z), cookiecodec.MaxInflatedSize) + bytes.MinRead)
 	n, err := buf.ReadFrom(io.LimitReader(r, cookiecodec.MaxInflatedSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("corrupt compressed payload")
@@ -174,6 +181,9 @@ func inflate(z []byte) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// zreaders holds zlib readers, whose state is large, for reuse.
+var zreaders sync.Pool
 
 var zwriters = sync.Pool{New: func() any { return zlib.NewWriter(nil) }}
 
