@@ -108,7 +108,11 @@ func (c *cli) encodeFlask(cf codecFlags, data []byte) int {
 func (c *cli) decodeFlask(cf codecFlags, value string, maxAge time.Duration, asJSON, tagged bool) int {
 	// A malformed cookie is rejected whether or not secrets are configured.
 	if _, err := flask.InspectUnverified(value); err != nil {
-		return c.reject(err)
+		status := c.reject(err)
+		if detectFormat(value) == formatNative {
+			c.hintf("this looks like a native cookiecodec cookie: use --format native or auto")
+		}
+		return status
 	}
 	codec, err := c.flaskCodec(cf, flask.Options{MaxAge: maxAge, MaxLength: flask.MaxUnverifiedLength})
 	if err != nil {

@@ -244,7 +244,7 @@ func TestFlaskDecodeRejects(t *testing.T) {
 		{"tampered", string(tampered), secret, nil, exitRejected, "cookiecodec: error: signature does not match\n"},
 		{"wrong secret", value, "other", nil, exitRejected, "signature does not match"},
 		{"malformed without a secret", "eyJhIjoxfQ.AAAA." + strings.Repeat("A", 26), "", nil, exitRejected, "signature is 26 characters, want 27"},
-		{"native value as flask", "AQAB" + strings.Repeat("A", 80), secret, []string{"--format", "flask"}, exitRejected, "not a Flask cookie"},
+		{"native value as flask", "AQAB" + strings.Repeat("A", 80), secret, []string{"--format", "flask"}, exitRejected, "not a Flask cookie: want payload.timestamp.signature\ncookiecodec: hint: this looks like a native cookiecodec cookie: use --format native or auto\n"},
 		{"flask value as native", value, "", []string{"--format", "native"}, exitRejected, "hint: this looks like a Flask cookie"},
 		{"no secret", value, "", nil, exitUsage, "no Flask secret"},
 		{"--keys on a Flask cookie", value, secret, []string{"--keys", "k.json"}, exitUsage, "--keys applies to native cookies only"},
