@@ -45,7 +45,7 @@ type Unverified struct {
 // token. A nil error says nothing about whether the token is authentic.
 func InspectUnverified(value string) (Unverified, error) {
 	if len(value) > MaxUnverifiedLength {
-		return Unverified{}, fmt.Errorf("%w: %d bytes, longer than %d", ErrInvalid, len(value), MaxUnverifiedLength)
+		return Unverified{}, fmt.Errorf("%w: %d bytes, longer than MaxUnverifiedLength %d", ErrInvalid, len(value), MaxUnverifiedLength)
 	}
 	if len(value) < base64.RawURLEncoding.EncodedLen(headerSize+aeadTagSize) {
 		return Unverified{}, fmt.Errorf("%w: %d bytes, too short for a token", ErrInvalid, len(value))
