@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -180,4 +181,25 @@ func TestInspectUnverifiedLimits(t *testing.T) {
 	if _, err := InspectUnverified(inspectRawToken(1, 0, 1, maxUnixSeconds+1, make([]byte, macSize))); !errors.Is(err, ErrInvalid) {
 		t.Errorf("InspectUnverified(issued year 10000) err = %v, want ErrInvalid", err)
 	}
+}
+
+func ExampleInspectUnverified() {
+	key, _ := NewKey([]byte("an example key of 32 bytes or more"))
+	ring, _ := NewKeyring(key)
+	codec, _ := New(ring, Options{})
+	value, _ := codec.Seal("session", []byte("hello"))
+
+	// No key is needed, and nothing is verified: use it to debug.
+	u, err := InspectUnverified(value)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("version:", u.Version, "encrypted:", u.Encrypted)
+	fmt.Println("key id:", u.KeyID, u.KeyID == key.ID())
+	fmt.Printf("unverified payload: %q\n", u.Payload)
+	// Output:
+	// version: 1 encrypted: false
+	// key id: e0e04774 true
+	// unverified payload: "hello"
 }
