@@ -8,6 +8,7 @@ package interop_test
 // byte.
 
 import (
+	"bytes"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -15,6 +16,9 @@ import (
 	"math"
 	"math/big"
 	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -463,5 +467,46 @@ func randomFlaskValue(rng *rand.Rand, depth int) any {
 			m[randomFlaskKey(rng)] = randomFlaskValue(rng, depth+1)
 		}
 		return m
+	}
+}
+
+// TestFlaskGoldens regenerates the golden cookies of package flask
+// (flask/testdata/cookies, made by flask/testdata/gen.py at a pinned time)
+// with each interpreter's Flask, and checks that they are byte for byte
+// the files checked in: the vectors the unit tests and fuzzers use are
+// Flask's own, for Flask 3.x and 2.2 alike.
+func TestFlaskGoldens(t *testing.T) {
+	want, err := filepath.Glob(filepath.Join("..", "flask", "testdata", "cookies", "*.json"))
+	if err != nil || len(want) == 0 {
+		t.Fatalf("no golden cookies in ../flask/testdata/cookies (%v)", err)
+	}
+	for _, py := range flaskPythons {
+		t.Run(py.name, func(t *testing.T) {
+			t.Parallel()
+			requireFlaskPeer(t, py.path)
+			dir := t.TempDir()
+			out, err := exec.Command(py.path, filepath.Join("..", "flask", "testdata", "gen.py"), dir).CombinedOutput()
+			if err != nil {
+				t.Fatalf("gen.py: %v\n%s", err, out)
+			}
+			got, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+			if len(got) != len(want) {
+				t.Errorf("gen.py wrote %d files, %d are checked in", len(got), len(want))
+			}
+			for _, w := range want {
+				wb, err := os.ReadFile(w)
+				if err != nil {
+					t.Fatal(err)
+				}
+				gb, err := os.ReadFile(filepath.Join(dir, filepath.Base(w)))
+				if err != nil {
+					t.Errorf("%s: %v", filepath.Base(w), err)
+					continue
+				}
+				if !bytes.Equal(gb, wb) {
+					t.Errorf("%s: Flask now writes\n%s\nchecked in:\n%s", filepath.Base(w), gb, wb)
+				}
+			}
+		})
 	}
 }

@@ -3,9 +3,11 @@
 per file, made by real Flask at a pinned time.
 
 Run by `go generate ./flask` (from the flask directory) with a python3 that
-has Flask 3.1 or later (for SECRET_KEY_FALLBACKS). Everything is
-deterministic: the clock is pinned and there is no randomness, so running
-it again rewrites the same files.
+has Flask; an optional argument names another output directory. Everything
+is deterministic: the clock is pinned and there is no randomness, so running
+it again rewrites the same files, with Flask 3.x as with Flask 2.2 (which
+has no SECRET_KEY_FALLBACKS: there, loading with a fallback secret is done
+as Flask 3.1 does it, by trying each secret in turn).
 
 Each file holds:
   secret_keys  the Go codec's Options.SecretKeys, hex, current first
@@ -107,7 +109,9 @@ CASES = {
 
 app = Flask(__name__)
 app.config.update(SECRET_KEY=CURRENT, SECRET_KEY_FALLBACKS=[FALLBACK])
+HAS_FALLBACKS = "SECRET_KEY_FALLBACKS" in Flask.default_config
 current_case = {}
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cookies")
 
 
 @app.route("/set")
@@ -127,10 +131,15 @@ def load_session():
     if session:
         ser = app.session_interface.serializer
         out["tagged"] = ser.dumps(dict(session))
+        # Sign it again as the application whose current secret is the
+        # first of the case's keys.
+        loaded_with = app.config["SECRET_KEY"]
+        app.config["SECRET_KEY"] = current_case["sign_key"]
         s = app.session_interface.get_signing_serializer(app)
         clock["now"] = current_case["issued_at"]
         out["resigned"] = s.dumps(dict(session))
         clock["now"] = current_case["now"]
+        app.config["SECRET_KEY"] = loaded_with
     return out
 
 
@@ -153,10 +162,7 @@ def make(data, secret=CURRENT, at=NOW):
     return value
 
 
-def load(value, issued_at, now=NOW, secret=CURRENT, fallbacks=(FALLBACK,)):
-    """Flask loads value in a request at time now."""
-    clock["now"] = now
-    current_case.update(issued_at=issued_at, now=now)
+def load_once(value, secret, fallbacks):
     app.config.update(SECRET_KEY=secret, SECRET_KEY_FALLBACKS=list(fallbacks))
     with app.test_request_context("/load", headers={"Cookie": "session=" + value}):
         out = json.loads(app.full_dispatch_request().get_data())
@@ -164,8 +170,21 @@ def load(value, issued_at, now=NOW, secret=CURRENT, fallbacks=(FALLBACK,)):
     return out
 
 
-def write(name, value, want, issued_at, keys=(CURRENT, FALLBACK), now=NOW, flask_keys=None, error=None):
-    secret, *fallbacks = flask_keys or keys
+def load(value, issued_at, now=NOW, secret=CURRENT, fallbacks=(FALLBACK,)):
+    """Flask loads value in a request at time now."""
+    clock["now"] = now
+    current_case.update(issued_at=issued_at, now=now, sign_key=secret)
+    if HAS_FALLBACKS:
+        return load_once(value, secret, fallbacks)
+    for key in (secret, *fallbacks):
+        out = load_once(value, key, ())
+        if out["loaded"]:
+            break
+    return out
+
+
+def write(name, value, want, issued_at, keys=(CURRENT, FALLBACK), now=NOW, error=None):
+    secret, *fallbacks = keys
     out = load(value, issued_at, now=now, secret=secret, fallbacks=fallbacks)
     case = {
         "secret_keys": [k.hex() for k in keys],
@@ -183,7 +202,7 @@ def write(name, value, want, issued_at, keys=(CURRENT, FALLBACK), now=NOW, flask
     if out["loaded"]:
         case["tagged"] = out["tagged"]
         case["resigns"] = out["resigned"] == value
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cookies", name + ".json")
+    path = os.path.join(OUT, name + ".json")
     with open(path, "w") as f:
         json.dump(case, f, indent=1, sort_keys=True)
         f.write("\n")
@@ -196,7 +215,10 @@ def tamper(value, i):
 
 
 def main():
-    os.makedirs(os.path.join(os.path.dirname(os.path.abspath(__file__)), "cookies"), exist_ok=True)
+    global OUT
+    if len(sys.argv) > 1:
+        OUT = sys.argv[1]
+    os.makedirs(OUT, exist_ok=True)
     for name, data in CASES.items():
         value = make(data)
         if name == "inflate_cap":
