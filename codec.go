@@ -152,11 +152,12 @@ type Options struct {
 
 	// Skew is how far in the future a token's issue time may be before the
 	// token is rejected, for servers whose clocks differ. Zero means
-	// [DefaultSkew]. Skew does not extend MaxAge.
+	// [DefaultSkew]; it must not be negative. Skew does not extend MaxAge.
 	Skew time.Duration
 
 	// MaxLength is the longest token, in bytes, that the codec seals or
-	// opens. Zero means [DefaultMaxLength]. Longer values are rejected
+	// opens. Zero means [DefaultMaxLength]; it must be at least 72, the
+	// length of the shortest encrypted token. Longer values are rejected
 	// before any decoding.
 	MaxLength int
 }
