@@ -22,18 +22,21 @@
 // session in Flask's tagged JSON, zlib-compressed behind a leading "." when
 // that saves at least two bytes. This package writes that format byte for
 // byte: for the same session, secret and second, [Codec.Encode] returns the
-// cookie Flask sets, except that a compressed payload may differ in its
-// zlib bytes (Flask accepts either).
+// cookie Flask sets when the payload is not compressed. Go's compress/zlib
+// writes other bytes than Python's zlib, usually a few more, so a
+// compressed payload differs from Flask's, and a session near the
+// break-even point may be compressed by Flask and not by Encode. Flask
+// accepts both.
 //
 // The tagged JSON (flask.json.tag) carries Python types JSON lacks. They
 // decode to Go types that encode back to the same tags, so a session read
 // and written back is unchanged for the Flask side:
 //
 //	Python            tag    Go
-//	tuple             " t"   [Tuple]
+//	tuple             " t"   Tuple
 //	bytes             " b"   []byte
-//	markupsafe.Markup " m"   [Markup]
-//	uuid.UUID         " u"   [UUID]
+//	markupsafe.Markup " m"   Markup
+//	uuid.UUID         " u"   UUID
 //	datetime          " d"   time.Time, in UTC, to the second
 //	int                      int64, uint64 above math.MaxInt64, json.Number beyond
 //	float                    float64
@@ -47,9 +50,10 @@
 // token.
 //
 // Flask stores session.permanent as the key "_permanent"; it is an
-// ordinary key here. Flask 2.2 and later check the age of every session
-// cookie against PERMANENT_SESSION_LIFETIME, permanent or not, as
-// [Codec.Decode] does with Options.MaxAge.
+// ordinary key here. Permanent or not, Flask rejects a session cookie
+// older than PERMANENT_SESSION_LIFETIME, as [Codec.Decode] does with
+// Options.MaxAge; "_permanent" only decides whether the cookie Flask sets
+// outlives the browser session.
 //
 // # Key management
 //
@@ -68,9 +72,11 @@
 // order and reports a cookie opened with a fallback as
 // [cookiecodec.Info.Stale], so that the caller re-issues it under the
 // current secret. Flask 3.1 reads SECRET_KEY_FALLBACKS the same way but
-// never re-signs a cookie unless the session changes. Flask before 3.1
-// has no fallbacks: rotate its secret only when logging everyone out is
-// acceptable, or put the Go service in front to re-sign cookies first.
+// does not single these cookies out: it signs a cookie again only when it
+// sets it anyway (the session changed, or it is permanent and
+// SESSION_REFRESH_EACH_REQUEST is on). Flask before 3.1 has no fallbacks:
+// rotate its secret only when logging everyone out is acceptable, or let
+// the Go service, configured with both secrets, re-issue cookies first.
 //
 // # Security properties
 //
