@@ -75,8 +75,7 @@
 // does not single these cookies out: it signs a cookie again only when it
 // sets it anyway (the session changed, or it is permanent and
 // SESSION_REFRESH_EACH_REQUEST is on). Flask before 3.1 has no fallbacks:
-// rotate its secret only when logging everyone out is acceptable, or let
-// the Go service, configured with both secrets, re-issue cookies first.
+// changing its secret logs everyone out of the Flask side.
 //
 // # Security properties
 //
