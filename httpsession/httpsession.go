@@ -32,7 +32,12 @@
 // that is no longer the primary (Info.Stale, so that a key rotation moves
 // every active session to the new key as users come back), and on every
 // request for a permanent session when Options.RefreshEachRequest is set. A
-// session that becomes empty deletes its cookie.
+// session that becomes empty deletes its cookie. A handler that never uses
+// the session costs nothing: the cookie is not even decoded, and so not
+// re-issued either (unless RefreshEachRequest is set, which decodes it).
+//
+// Several middlewares, with different cookie names, may wrap one handler;
+// [From] then returns the innermost one's session.
 //
 // # Permanent sessions
 //
@@ -60,6 +65,12 @@
 // carrying the cookie in current browsers, but it is not a CSRF defence for
 // GET handlers that change state, nor for older browsers: keep a CSRF token
 // in the session for forms, as examples/login does.
+//
+// Every response that uses the session varies on the Cookie header, but a
+// response that sets the cookie must still not be stored by a shared cache
+// and served to others: keep such caches from storing responses with
+// Set-Cookie (most do by default), or mark the responses Cache-Control:
+// private.
 package httpsession
 
 import (

@@ -436,3 +436,21 @@ func TestInsecureAndAttributes(t *testing.T) {
 		t.Errorf("Set-Cookie = %q, want sid, no Secure, HttpOnly, SameSite=Strict, Path=/app, Domain=example.com", c.Raw)
 	}
 }
+
+func TestNestedMiddlewares(t *testing.T) {
+	codec := newCodec(t, nil, cookiecodec.Options{})
+	outer, _ := newMiddleware(t, codec, Options{CookieName: "outer"})
+	inner, _ := newMiddleware(t, codec, Options{CookieName: "inner"})
+	if inner.CookieName() != "inner" {
+		t.Errorf("CookieName() = %q, want inner", inner.CookieName())
+	}
+	h := outer.Wrap(inner.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		From(r).Set("a", 1)
+	})))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	cs := rec.Result().Cookies()
+	if len(cs) != 1 || cs[0].Name != "inner" {
+		t.Errorf("Set-Cookie = %q, want only the inner middleware's cookie", rec.Result().Header.Values("Set-Cookie"))
+	}
+}
