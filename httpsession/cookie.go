@@ -49,7 +49,7 @@ func (m *Middleware) readCookie(r *http.Request) (value string, present bool, er
 	first, ok := firstCookie(r, m.name)
 	if !ok {
 		if m.chunked && len(m.requestChunks(r)) > 0 {
-			return "", true, fmt.Errorf("%w: httpsession: chunks of %q without the first", cookiecodec.ErrInvalid, m.name)
+			return "", true, fmt.Errorf("%w: chunks of %q without the first", cookiecodec.ErrInvalid, m.name)
 		}
 		return "", false, nil
 	}
@@ -61,7 +61,7 @@ func (m *Middleware) readCookie(r *http.Request) (value string, present bool, er
 		return first, true, nil
 	}
 	if n < 2 || n > m.maxChunks {
-		return "", true, fmt.Errorf("%w: httpsession: %d chunks, want 2 to %d", cookiecodec.ErrInvalid, n, m.maxChunks)
+		return "", true, fmt.Errorf("%w: %d chunks, want 2 to %d", cookiecodec.ErrInvalid, n, m.maxChunks)
 	}
 	var b strings.Builder
 	b.Grow(n * MaxCookieSize)
@@ -69,7 +69,7 @@ func (m *Middleware) readCookie(r *http.Request) (value string, present bool, er
 	for i := 1; i < n; i++ {
 		v, ok := firstCookie(r, chunkName(m.name, i))
 		if !ok {
-			return "", true, fmt.Errorf("%w: httpsession: chunk %d of %d is missing", cookiecodec.ErrInvalid, i+1, n)
+			return "", true, fmt.Errorf("%w: chunk %d of %d is missing", cookiecodec.ErrInvalid, i+1, n)
 		}
 		b.WriteString(v)
 	}
@@ -148,7 +148,7 @@ func (m *Middleware) cookies(value string, permanent bool) ([]string, error) {
 		return []string{header}, nil
 	}
 	if !m.chunked {
-		return nil, fmt.Errorf("%w: httpsession: Set-Cookie header is %d bytes, %d more than the %d browsers keep; store less or set Options.Chunked",
+		return nil, fmt.Errorf("%w: Set-Cookie header is %d bytes, %d more than the %d browsers keep; store less or set Options.Chunked",
 			cookiecodec.ErrTooLarge, size, size-MaxCookieSize, MaxCookieSize)
 	}
 
@@ -156,7 +156,7 @@ func (m *Middleware) cookies(value string, permanent bool) ([]string, error) {
 	var out []*http.Cookie
 	for rest := value; rest != ""; {
 		if len(out) == m.maxChunks {
-			return nil, fmt.Errorf("%w: httpsession: a %d-byte session token needs more than the %d cookies of MaxChunks",
+			return nil, fmt.Errorf("%w: a %d-byte session token needs more than the %d cookies of MaxChunks",
 				cookiecodec.ErrTooLarge, len(value), m.maxChunks)
 		}
 		c := base
@@ -166,7 +166,7 @@ func (m *Middleware) cookies(value string, permanent bool) ([]string, error) {
 			room -= countLen
 		}
 		if room < 1 {
-			return nil, fmt.Errorf("%w: httpsession: cookie attributes leave no room for a value", cookiecodec.ErrTooLarge)
+			return nil, fmt.Errorf("%w: cookie attributes leave no room for a value", cookiecodec.ErrTooLarge)
 		}
 		room = min(room, len(rest))
 		c.Value, rest = rest[:room], rest[room:]
@@ -177,7 +177,7 @@ func (m *Middleware) cookies(value string, permanent bool) ([]string, error) {
 	for i, c := range out {
 		headers[i] = c.String()
 		if n := len(headers[i]); n > MaxCookieSize {
-			return nil, fmt.Errorf("%w: httpsession: chunk %s is %d bytes, more than %d", cookiecodec.ErrTooLarge, c.Name, n, MaxCookieSize)
+			return nil, fmt.Errorf("%w: chunk %s is %d bytes, more than %d", cookiecodec.ErrTooLarge, c.Name, n, MaxCookieSize)
 		}
 	}
 	return headers, nil
