@@ -344,19 +344,19 @@ func testFlaskPeer(t *testing.T, python string) {
 }
 
 // checkResigned compares a cookie Go made with the one Flask makes for the
-// same session at the same second. Flask's zlib and Go's compress/zlib
-// write different bytes, so a compressed payload only has to be accepted
-// (which the caller checked), and near the break-even point one side may
-// compress where the other does not. Where neither compresses, the cookies
-// must be identical.
+// same session at the same second. Where Flask leaves the payload
+// uncompressed, the cookies must be identical. Flask's zlib and Go's
+// compress/zlib write different bytes, Go's usually a few more, so a
+// compressed payload only has to be accepted (which the caller checked),
+// and near the break-even point Flask may compress where Go does not.
 func checkResigned(t *testing.T, goCookie, flaskCookie string) {
 	t.Helper()
 	goZ, flaskZ := strings.HasPrefix(goCookie, "."), strings.HasPrefix(flaskCookie, ".")
 	switch {
-	case !goZ && !flaskZ && goCookie != flaskCookie:
+	case !flaskZ && goCookie != flaskCookie:
 		t.Errorf("Encode = %q, Flask signs %q", goCookie, flaskCookie)
 	case goZ != flaskZ:
-		t.Logf("compression differs: Go compressed %v, Flask compressed %v (%d and %d bytes)", goZ, flaskZ, len(goCookie), len(flaskCookie))
+		t.Logf("Flask compressed, Go did not (%d and %d bytes)", len(flaskCookie), len(goCookie))
 	}
 }
 
