@@ -164,11 +164,22 @@ func lessKey(a, b string) int {
 // encoder holds the reusable state of one encoding.
 type encoder struct {
 	buf  []byte
-	keys []string // a stack of the keys of the maps being encoded
+	keys []mapEntry // a stack of the entries of the large maps being encoded
 }
 
+// A mapEntry is a key of a map being encoded, with its value, so that
+// sorting the keys does not cost a map lookup per key afterwards.
+type mapEntry struct {
+	k string
+	v any
+}
+
+// smallMap is the most entries appendMap sorts on its own stack frame;
+// larger maps use the encoder's pooled stack.
+const smallMap = 16
+
 var encoders = sync.Pool{New: func() any {
-	return &encoder{buf: make([]byte, 0, 512), keys: make([]string, 0, 32)}
+	return &encoder{buf: make([]byte, 0, 512), keys: make([]mapEntry, 0, 32)}
 }}
 
 // pathError records where in a session an unsupported value is.
@@ -198,31 +209,70 @@ func wrapPath(err error, elem string) error {
 	return &pathError{path: []string{elem}, err: err}
 }
 
-// appendMap appends a map whose keys e.keys[start:] hold, sorted.
+// appendMap appends m with its keys sorted.
 func (e *encoder) appendMap(dst []byte, m map[string]any, depth int) ([]byte, error) {
 	if depth > MaxSessionDepth {
 		return nil, fmt.Errorf("nested deeper than %d", MaxSessionDepth)
 	}
-	start := len(e.keys)
-	for k := range m {
-		e.keys = append(e.keys, k)
+	if len(m) > smallMap {
+		start := len(e.keys)
+		for k, v := range m {
+			e.keys = append(e.keys, mapEntry{k, v})
+		}
+		entries := e.keys[start:]
+		slices.SortFunc(entries, func(a, b mapEntry) int { return lessKey(a.k, b.k) })
+		dst = appendHead(dst, majorMap, uint64(len(entries)))
+		var err error
+		for _, en := range entries {
+			if dst, err = e.appendEntry(dst, en, depth); err != nil {
+				break
+			}
+		}
+		clear(entries)
+		e.keys = e.keys[:start]
+		if err != nil {
+			return nil, err
+		}
+		return dst, nil
 	}
-	keys := e.keys[start:]
-	slices.SortFunc(keys, lessKey)
-	dst = appendHead(dst, majorMap, uint64(len(keys)))
+	// A small map is sorted by index in arrays on this stack frame: writing
+	// there needs no write barriers, and the index swaps are one byte each.
+	var entries [smallMap]mapEntry
+	var order [smallMap]uint8
+	n := 0
+	for k, v := range m {
+		if n == smallMap {
+			return nil, errors.New("map changed while being encoded")
+		}
+		entries[n] = mapEntry{k, v}
+		order[n] = uint8(n)
+		n++
+	}
+	for i := 1; i < n; i++ {
+		for j := i; j > 0 && lessKey(entries[order[j]].k, entries[order[j-1]].k) < 0; j-- {
+			order[j], order[j-1] = order[j-1], order[j]
+		}
+	}
+	dst = appendHead(dst, majorMap, uint64(n))
 	var err error
-	for _, k := range keys {
-		if !utf8.ValidString(k) {
-			e.keys = e.keys[:start]
-			return nil, wrapPath(errors.New("key is not valid UTF-8"), "["+strconv.QuoteToASCII(k)+"]")
-		}
-		dst = appendText(dst, k)
-		if dst, err = e.appendValue(dst, m[k], depth); err != nil {
-			e.keys = e.keys[:start]
-			return nil, wrapPath(err, "["+strconv.Quote(k)+"]")
+	for _, i := range order[:n] {
+		if dst, err = e.appendEntry(dst, entries[i], depth); err != nil {
+			return nil, err
 		}
 	}
-	e.keys = e.keys[:start]
+	return dst, nil
+}
+
+// appendEntry appends the key and value of one map entry.
+func (e *encoder) appendEntry(dst []byte, en mapEntry, depth int) ([]byte, error) {
+	if !utf8.ValidString(en.k) {
+		return nil, wrapPath(errors.New("key is not valid UTF-8"), "["+strconv.QuoteToASCII(en.k)+"]")
+	}
+	dst = appendText(dst, en.k)
+	dst, err := e.appendValue(dst, en.v, depth)
+	if err != nil {
+		return nil, wrapPath(err, "["+strconv.Quote(en.k)+"]")
+	}
 	return dst, nil
 }
 
@@ -490,7 +540,11 @@ func (d *decoder) value(depth int) (any, error) {
 // time reads the content of tag n, the only tags allowed being 0 and 1 in
 // the form appendTime writes.
 func (d *decoder) time(n uint64, start int) (time.Time, error) {
-	bad := fmt.Errorf("tag %d at offset %d not in the form cookiecodec writes", n, start)
+	// The error is built only on failure: formatting it costs as much as
+	// decoding the time.
+	bad := func() error {
+		return fmt.Errorf("tag %d at offset %d not in the form cookiecodec writes", n, start)
+	}
 	major, _, arg, err := d.head()
 	if err != nil {
 		return time.Time{}, err
@@ -507,13 +561,13 @@ func (d *decoder) time(n uint64, start int) (time.Time, error) {
 		}
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil || t.Nanosecond() == 0 || !strings.HasSuffix(s, "Z") {
-			return time.Time{}, bad
+			return time.Time{}, bad()
 		}
 		var buf [40]byte
 		if string(t.AppendFormat(buf[:0], time.RFC3339Nano)) != s {
-			return time.Time{}, bad
+			return time.Time{}, bad()
 		}
 		return t.UTC(), nil
 	}
-	return time.Time{}, bad
+	return time.Time{}, bad()
 }

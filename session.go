@@ -94,7 +94,8 @@ func putEncoder(e *encoder) {
 	if cap(e.buf) > MaxInflatedSize {
 		return
 	}
-	clear(e.keys[:cap(e.keys)])
+	// appendMap has cleared the entries it used, so the pool holds no
+	// references to the session.
 	e.keys = e.keys[:0]
 	encoders.Put(e)
 }
