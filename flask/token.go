@@ -48,18 +48,22 @@ type parts struct {
 	signature  string
 }
 
+// b64URLChar marks the bytes of the base64url alphabet.
+var b64URLChar = func() (t [256]bool) {
+	for _, c := range "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_" {
+		t[c] = true
+	}
+	return t
+}()
+
 // isB64URL reports whether s is non-empty and all base64url characters.
 func isB64URL(s string) bool {
-	if s == "" {
-		return false
-	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+		if !b64URLChar[s[i]] {
 			return false
 		}
 	}
-	return true
+	return s != ""
 }
 
 // split checks value's shape and splits it, as itsdangerous does, at its
