@@ -74,6 +74,7 @@ func (g gorillaMulti) Decode(name, value string) (map[string]any, error) {
 func benchDecode(b *testing.B, c sessionCodec, value string) {
 	b.Run("decode", func(b *testing.B) {
 		b.ReportAllocs()
+		defer reportCPU(b)()
 		for b.Loop() {
 			if _, err := c.Decode(cookieName, value); err != nil {
 				b.Fatal(err)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -78,6 +79,9 @@ PASS
 func synthetic(fix func(name string, vals map[string]float64)) string {
 	var b strings.Builder
 	line := func(name string, procs int, vals map[string]float64) {
+		if _, ok := vals["ns/op"]; ok {
+			vals["cpu-ns/op"] = vals["ns/op"]
+		}
 		if fix != nil {
 			fix(name, vals)
 		}
@@ -85,7 +89,7 @@ func synthetic(fix func(name string, vals map[string]float64)) string {
 			name += fmt.Sprintf("-%d", procs)
 		}
 		fmt.Fprintf(&b, "%s\t1000", name)
-		for _, u := range []string{"ns/op", "B/cookie", "B/payload", "allocs/op"} {
+		for _, u := range []string{"ns/op", "cpu-ns/op", "B/cookie", "B/payload", "allocs/op"} {
 			if v, ok := vals[u]; ok {
 				fmt.Fprintf(&b, "\t%v %s", v, u)
 			}
@@ -122,39 +126,45 @@ func synthetic(fix func(name string, vals map[string]float64)) string {
 }
 
 func TestRun(t *testing.T) {
+	slowDecode := synthetic(func(name string, v map[string]float64) {
+		if name == "BenchmarkSession/3KB/cookiecodec-encrypted/decode" {
+			v["cpu-ns/op"] = 2000 // 0.2 of gorilla's
+		}
+	})
+	noCPU := regexp.MustCompile(`\t[0-9.]+ cpu-ns/op`).ReplaceAllString(slowDecode, "")
 	for _, tc := range []struct {
 		name     string
+		args     []string
 		in       string
 		wantCode int
 		want     []string // substrings of stdout
 	}{
-		{"all met", synthetic(nil), 0, []string{"every target met", "Test CPU, GOMAXPROCS 2", "median of 1 runs"}},
-		{"slow decode", synthetic(func(name string, v map[string]float64) {
-			if name == "BenchmarkSession/3KB/cookiecodec-encrypted/decode" {
-				v["ns/op"] = 2000 // 0.2 of gorilla's
-			}
-		}), 1, []string{"0.20!", "1 targets missed", "time, cookiecodec / gorilla JSON: encrypted: Decode"}},
-		{"keyring trial", synthetic(func(name string, v map[string]float64) {
+		{"all met", nil, synthetic(nil), 0, []string{"every target met", "Test CPU, GOMAXPROCS 2", "median of 1 runs", "CPU time per operation"}},
+		{"slow decode", nil, slowDecode, 1, []string{"0.20!", "1 targets missed", "time, cookiecodec / gorilla JSON: encrypted: Decode"}},
+		{"slow decode, wall time", []string{"-wall"}, slowDecode, 0, []string{"every target met", "wall time per operation"}},
+		{"no CPU time reported", nil, noCPU, 0, []string{"every target met", "wall time per operation"}},
+		{"keyring trial", nil, synthetic(func(name string, v map[string]float64) {
 			if name == "BenchmarkKeyring/keys=64/cookiecodec-signed/decode" {
-				v["ns/op"] = 1200
+				v["cpu-ns/op"] = 1200
 			}
 		}), 1, []string{"1.20!", "cookiecodec-signed, 64 keys / 1"}},
-		{"no scaling", synthetic(func(name string, v map[string]float64) {
+		{"no scaling", nil, synthetic(func(name string, v map[string]float64) {
 			if name == "BenchmarkParallel/cookiecodec-signed/decode" && v["ns/op"] == 520 {
 				v["ns/op"] = 1000
 			}
 		}), 1, []string{"1.00x!", ">= 1.6"}},
-		{"missing figure", strings.ReplaceAll(synthetic(nil), "BenchmarkPayload/seed/raw-hmac/seal", "BenchmarkOther"), 1, []string{"signed Seal / HMAC-SHA256"}},
-		{"gorilla has no target", synthetic(func(name string, v map[string]float64) {
+		{"missing figure", nil, strings.ReplaceAll(synthetic(nil), "BenchmarkPayload/seed/raw-hmac/seal", "BenchmarkOther"), 1, []string{"signed Seal / HMAC-SHA256"}},
+		{"gorilla has no target", nil, synthetic(func(name string, v map[string]float64) {
 			if name == "BenchmarkKeyring/keys=64/gorilla-json-signed/decode" {
-				v["ns/op"] = 64000
+				v["cpu-ns/op"] = 64000
 			}
 		}), 0, []string{"64.00", "every target met"}},
-		{"no results", "PASS\n", 2, nil},
+		{"no results", nil, "PASS\n", 2, nil},
+		{"bad flag", []string{"-nope"}, synthetic(nil), 2, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := run(nil, strings.NewReader(tc.in), &stdout, &stderr)
+			code := run(tc.args, strings.NewReader(tc.in), &stdout, &stderr)
 			if code != tc.wantCode {
 				t.Errorf("run() = %d, want %d; stdout:\n%s\nstderr:\n%s", code, tc.wantCode, &stdout, &stderr)
 			}

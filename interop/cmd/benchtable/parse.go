@@ -13,8 +13,9 @@ import (
 // standard benchmark format (the one benchstat reads): every value of every
 // unit, by benchmark name and GOMAXPROCS.
 type results struct {
-	cpu  string
-	runs map[key]map[string][]float64 // unit -> one value per run
+	cpu      string
+	timeUnit string                       // the unit unitTime stands for
+	runs     map[key]map[string][]float64 // unit -> one value per run
 }
 
 type key struct {
@@ -25,7 +26,7 @@ type key struct {
 // parse reads benchmark output. Lines that are not results (headers, PASS,
 // logs) are skipped, except "cpu:", which names the machine.
 func parse(r io.Reader) (*results, error) {
-	res := &results{runs: make(map[key]map[string][]float64)}
+	res := &results{timeUnit: cpuTime, runs: make(map[key]map[string][]float64)}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
 	for line := 1; sc.Scan(); line++ {
@@ -82,6 +83,9 @@ func splitProcs(name string) key {
 // at GOMAXPROCS procs, or, if procs is 0, at the highest GOMAXPROCS it ran
 // with.
 func (r *results) median(name, unit string, procs int) (float64, bool) {
+	if unit == unitTime {
+		unit = r.timeUnit
+	}
 	if procs == 0 {
 		for k := range r.runs {
 			if k.name == name && k.procs > procs {
@@ -98,6 +102,16 @@ func (r *results) median(name, unit string, procs int) (float64, bool) {
 		return (vs[n/2-1] + vs[n/2]) / 2, true
 	}
 	return vs[len(vs)/2], true
+}
+
+// has reports whether any benchmark reported unit.
+func (r *results) has(unit string) bool {
+	for _, units := range r.runs {
+		if len(units[unit]) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // procsRange returns the lowest and highest GOMAXPROCS of the benchmarks

@@ -54,7 +54,12 @@ func render(w io.Writer, r *results, rows []row) (missed int) {
 	}
 
 	fmt.Fprintf(w, "cookiecodec vs gorilla/securecookie v1.1.2 and the raw primitives\n")
-	fmt.Fprintf(w, "median of %d runs; %s; ratios are cookiecodec / peer; ! marks a missed target\n\n", r.count(), machine(r))
+	fmt.Fprintf(w, "median of %d runs; %s; ratios are cookiecodec / peer; ! marks a missed target\n", r.count(), machine(r))
+	if r.timeUnit == cpuTime {
+		fmt.Fprintf(w, "times are the process's CPU time per operation (cpu-ns/op), GC included; parallel throughput is wall time\n\n")
+	} else {
+		fmt.Fprintf(w, "times are wall time per operation (ns/op)\n\n")
+	}
 	writeTable(w, table)
 	fmt.Fprintln(w)
 	if missed == 0 {
