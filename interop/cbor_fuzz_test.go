@@ -213,6 +213,9 @@ func TestCBOROutsideSubset(t *testing.T) {
 	if s, err := cookiecodec.UnmarshalSession(p); err == nil {
 		t.Errorf("UnmarshalSession(%x) = %v, want error", p, s)
 	}
+	if err := fxDec.Unmarshal(p, &fx); err == nil {
+		t.Errorf("fxamacker with MaxNestedLevels = MaxSessionDepth accepts depth %d", cookiecodec.MaxSessionDepth+1)
+	}
 }
 
 func fxDecWithDepth(levels int) cbor.DecMode {

@@ -34,9 +34,10 @@ package interop_test
 //     is NilContainerAsEmpty; cookiecodec writes them empty.
 //   - NaN: both write every NaN as f9 7e00 (NaNConvert7e00 is part of
 //     fxamacker's core deterministic options); ±Inf as half floats.
-//   - Nesting: fxamacker counts a tag as a level, so a time inside the
-//     deepest container cookiecodec allows (MaxSessionDepth) sits at level
-//     MaxSessionDepth+1 for it.
+//   - Nesting: fxamacker's default limit of 32 levels counts maps and
+//     arrays as MaxSessionDepth does, the session itself included, and does
+//     not count a time's tag; fxDec sets the limit to MaxSessionDepth
+//     explicitly and TestCBORDeepest checks the two agree.
 
 import (
 	"bytes"
@@ -58,7 +59,7 @@ var fxDec = mustDecMode(cbor.DecOptions{
 	DupMapKey:       cbor.DupMapKeyEnforcedAPF,
 	IndefLength:     cbor.IndefLengthForbidden,
 	UTF8:            cbor.UTF8RejectInvalid,
-	MaxNestedLevels: cookiecodec.MaxSessionDepth + 1, // + 1 for a time's tag
+	MaxNestedLevels: cookiecodec.MaxSessionDepth,
 	DefaultMapType:  reflect.TypeFor[map[string]any](),
 	IntDec:          cbor.IntDecConvertNone,
 })
