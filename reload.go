@@ -67,10 +67,13 @@ type FileKeySource struct {
 
 	ring atomic.Pointer[Keyring] // the hot path: read without a lock
 
-	mu      sync.Mutex // serialises reloads
+	// err is the last reload's failure, nil after a success; atomic so
+	// that Err does not wait for a reload's file I/O.
+	err atomic.Pointer[error]
+
+	mu      sync.Mutex // serialises reloads, and guards the fields below
 	seen    fs.FileInfo
 	sum     [sha256.Size]byte // hash of the content ring came from
-	err     error             // the last reload's failure, nil after a success
 	errText string            // err's text as last reported to onError
 
 	stop      chan struct{}
@@ -120,9 +123,10 @@ func (s *FileKeySource) Path() string { return s.path }
 // or without a change). While Err is not nil, the source holds the keyring
 // of the last good file.
 func (s *FileKeySource) Err() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.err
+	if p := s.err.Load(); p != nil {
+		return *p
+	}
+	return nil
 }
 
 // Reload reads the key file now, whatever its identity, and swaps in its
@@ -189,7 +193,7 @@ func (s *FileKeySource) check() {
 func (s *FileKeySource) reload(force bool) (*Keyring, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !force && s.err == nil {
+	if !force && s.err.Load() == nil {
 		// A failed Stat falls through to the read, which reports it.
 		if fi, err := os.Stat(s.path); err == nil && sameFile(fi, s.seen) {
 			return nil, nil
@@ -216,12 +220,12 @@ func (s *FileKeySource) reload(force bool) (*Keyring, error) {
 }
 
 func (s *FileKeySource) fail(err error) error {
-	s.err = err
+	s.err.Store(&err)
 	return err
 }
 
 func (s *FileKeySource) succeed() {
-	s.err = nil
+	s.err.Store(nil)
 	s.errText = ""
 }
 
