@@ -28,6 +28,8 @@ type flaskOp struct {
 	Cookie    string   `json:"cookie,omitempty"`
 	Now       int64    `json:"now,omitempty"`
 	ResignAt  int64    `json:"resign_at,omitempty"`
+	Payload   string   `json:"payload,omitempty"`
+	Compress  bool     `json:"compress,omitempty"`
 }
 
 type flaskResult struct {
@@ -38,6 +40,7 @@ type flaskResult struct {
 	Types    map[string]string `json:"types"`
 	Resigned string            `json:"resigned"`
 	Verdict  string            `json:"verdict"`
+	Raised   string            `json:"raised"`
 }
 
 type flaskReply struct {

@@ -15,7 +15,15 @@ Request:  {"ops": [op, ...]}
       "loaded", the session as Flask's tagged JSON ("tagged"), the Python
       type of each top-level value ("types"), the session signed again at
       `resign_at` ("resigned"), and how itsdangerous itself judges the cookie
-      ("verdict": "ok" or the exception's class name).
+      ("verdict": "ok" or the exception's class name). If opening the
+      session raises (Flask answers 500), "raised" is the exception's class.
+  {"op": "sign_raw", "payload": TEXT, "compress": bool, "secret": HEX,
+   "at": UNIX}
+      itsdangerous, configured as Flask's session interface, signs TEXT as
+      the payload at time `at` (zlib-compressed if asked), without Flask's
+      JSON serializer, so that any text can be tried; then Flask loads the
+      cookie as for "load" at the same time. The result is load's, with the
+      cookie.
 Response: {"flask": VERSION, "fallbacks": bool, "results": [result, ...]}
 """
 
@@ -23,6 +31,7 @@ import datetime
 import json
 import sys
 import uuid
+import zlib
 
 import flask
 import itsdangerous
@@ -115,8 +124,11 @@ def load(op):
     clock["now"] = op["now"]
     state.update(now=op["now"], resign_at=op.get("resign_at", op["now"]))
     cookie = app.config["SESSION_COOKIE_NAME"] + "=" + op["cookie"]
-    with app.test_request_context("/load", headers={"Cookie": cookie}):
-        out = json.loads(app.full_dispatch_request().get_data())
+    try:
+        with app.test_request_context("/load", headers={"Cookie": cookie}):
+            out = json.loads(app.full_dispatch_request().get_data())
+    except Exception as e:
+        out = {"loaded": False, "raised": type(e).__name__}
     with app.test_request_context("/"):
         s = app.session_interface.get_signing_serializer(app)
         max_age = int(app.permanent_session_lifetime.total_seconds())
@@ -128,11 +140,27 @@ def load(op):
     return out
 
 
+def sign_raw(op):
+    configure(op["secret"])
+    clock["now"] = op["at"]
+    with app.test_request_context("/"):
+        s = app.session_interface.get_signing_serializer(app)
+        data = op["payload"].encode("utf-8")
+        prefix = b""
+        if op.get("compress"):
+            data, prefix = zlib.compress(data), b"."
+        signer = s.make_signer(s.salt)
+        cookie = signer.sign(prefix + itsdangerous.encoding.base64_encode(data)).decode("ascii")
+    out = load({"cookie": cookie, "secret": op["secret"], "now": op["at"]})
+    out["cookie"] = cookie
+    return out
+
+
 def main():
     req = json.load(sys.stdin)
     results = []
     for op in req["ops"]:
-        results.append({"make": make, "load": load}[op["op"]](op))
+        results.append({"make": make, "load": load, "sign_raw": sign_raw}[op["op"]](op))
     json.dump({"flask": FLASK_VERSION, "fallbacks": HAS_FALLBACKS, "results": results}, sys.stdout)
 
 
