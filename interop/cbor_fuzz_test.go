@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -58,32 +59,76 @@ func FuzzCBORDifferential(f *testing.F) {
 		f.Add(p)
 	}
 	f.Fuzz(func(t *testing.T, p []byte) {
-		ours, err := cookiecodec.UnmarshalSession(p)
-		var fx any
-		fxErr := fxDec.Unmarshal(p, &fx)
-		if err != nil {
-			if fxErr != nil || !inSession(fx, 1) {
-				return
-			}
-			if again, fxErr := fxEnc.Marshal(fxInput(fx)); fxErr == nil && bytes.Equal(again, p) {
-				t.Fatalf("UnmarshalSession(%x) err = %v, but it is the canonical encoding of %#v", p, err, fx)
-			}
-			return
-		}
-		if fxErr != nil {
-			t.Fatalf("UnmarshalSession(%x) accepts; fxamacker err = %v", p, fxErr)
-		}
-		if diff := diffValues(fxValue(fx), map[string]any(ours)); diff != "" {
-			t.Fatalf("decoders disagree on %x (-fxamacker +cookiecodec):\n%s", p, diff)
-		}
-		again, err := fxEnc.Marshal(fxInput(fx))
-		if err != nil {
-			t.Fatalf("fxamacker re-encoding of %x: err = %v", p, err)
-		}
-		if !bytes.Equal(again, p) {
-			t.Fatalf("UnmarshalSession accepts %x, which fxamacker re-encodes as %x", p, again)
+		if err := differential(p); err != nil {
+			t.Fatal(err)
 		}
 	})
+}
+
+// differential checks p as FuzzCBORDifferential says, returning what
+// differs.
+func differential(p []byte) error {
+	ours, err := cookiecodec.UnmarshalSession(p)
+	var fx any
+	fxErr := fxDec.Unmarshal(p, &fx)
+	if err != nil {
+		if fxErr != nil || !inSession(fx, 1) {
+			return nil
+		}
+		if again, fxErr := fxEnc.Marshal(fxInput(fx)); fxErr == nil && bytes.Equal(again, p) {
+			return fmt.Errorf("UnmarshalSession(%x) err = %v, but it is the canonical encoding of %#v", p, err, fx)
+		}
+		return nil
+	}
+	if fxErr != nil {
+		return fmt.Errorf("UnmarshalSession(%x) accepts; fxamacker err = %v", p, fxErr)
+	}
+	if diff := diffValues(fxValue(fx), map[string]any(ours)); diff != "" {
+		return fmt.Errorf("decoders disagree on %x (-fxamacker +cookiecodec):\n%s", p, diff)
+	}
+	again, err := fxEnc.Marshal(fxInput(fx))
+	if err != nil {
+		return fmt.Errorf("fxamacker re-encoding of %x: err = %v", p, err)
+	}
+	if !bytes.Equal(again, p) {
+		return fmt.Errorf("UnmarshalSession accepts %x, which fxamacker re-encodes as %x", p, again)
+	}
+	return nil
+}
+
+// TestCBORExhaustiveSmall runs the differential check on {"a": X} for every
+// X of one or two bytes, and of three bytes after each head of a number
+// with a 16-bit argument: every half-precision float and 16-bit integer.
+func TestCBORExhaustiveSmall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a sweep of 262,400 inputs; run without -short")
+	}
+	prefix := []byte{0xa1, 0x61, 0x61}
+	check := func(x ...byte) bool {
+		t.Helper()
+		if err := differential(append(prefix[:3:3], x...)); err != nil {
+			t.Error(err)
+			return false
+		}
+		return true
+	}
+	for b0 := range 256 {
+		if !check(byte(b0)) {
+			return
+		}
+		for b1 := range 256 {
+			if !check(byte(b0), byte(b1)) {
+				return
+			}
+		}
+	}
+	for _, head := range []byte{0x19, 0x39, 0xf9} {
+		for n := range 1 << 16 {
+			if !check(head, byte(n>>8), byte(n)) {
+				return
+			}
+		}
+	}
 }
 
 // inSession reports whether v, decoded by fxamacker at depth, holds only

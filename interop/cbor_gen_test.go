@@ -136,7 +136,10 @@ func (g *sessionGen) integer() any {
 	case 7:
 		return uint32(u)
 	case 8:
-		return u // uint64, above math.MaxInt64 half the time it is 64 bits long
+		if g.r.IntN(2) == 0 {
+			u |= 1 << 63 // above math.MaxInt64: decodes as uint64
+		}
+		return u
 	}
 	return i
 }

@@ -336,7 +336,7 @@ func TestCBORRandomSessions(t *testing.T) {
 	g := newSessionGen(1)
 	n := 1500
 	if testing.Short() {
-		n = 50
+		n = 400
 	}
 	seen := map[string]bool{}
 	for range n {
