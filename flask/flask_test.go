@@ -385,6 +385,12 @@ func TestLooksLikeFlask(t *testing.T) {
 	}
 }
 
+func TestMaxUnverifiedLength(t *testing.T) {
+	if want := base64.RawURLEncoding.EncodedLen(cookiecodec.MaxInflatedSize) + 1 + maxTSLen + 1 + sigLen + 1; MaxUnverifiedLength != want {
+		t.Errorf("MaxUnverifiedLength = %d, want %d", MaxUnverifiedLength, want)
+	}
+}
+
 func TestFormatSeconds(t *testing.T) {
 	for _, tc := range []struct {
 		n    int64

@@ -38,7 +38,8 @@ func isTag(k string) bool {
 
 // A Tuple is a Python tuple, tagged " t". It decodes from a Flask cookie as
 // a Tuple and is written back as one, so that Python code that expects a
-// tuple still gets one. Read it as a []any.
+// tuple still gets one. Read it with cookiecodec.Get[flask.Tuple], and
+// convert it with []any(t) where a list will do.
 type Tuple []any
 
 // Markup is a markupsafe.Markup, tagged " m": text that Jinja inserts
@@ -136,8 +137,9 @@ func MarshalTagged(s cookiecodec.Session) ([]byte, error) {
 // object. Errors give an offset into data, never its content.
 //
 // It is stricter than Flask only on text Flask never writes: duplicate
-// keys, unpaired surrogates, malformed tags (Flask would fail with an
-// exception or turn them into other values) and nesting deeper than
+// keys, unpaired surrogates, malformed tags such as a " t" that is not an
+// array or a " d" that is not an HTTP date in GMT (Flask would fail with an
+// exception or turn them into other values), and nesting deeper than
 // [cookiecodec.MaxSessionDepth].
 func UnmarshalTagged(data []byte) (cookiecodec.Session, error) {
 	s, err := unmarshalTagged(data)

@@ -37,7 +37,7 @@ const (
 // [InspectUnverified] reads: 87423, the length of a cookie whose payload
 // is [cookiecodec.MaxInflatedSize] bytes stored uncompressed, far beyond
 // the 4096 bytes browsers keep for a cookie.
-const MaxUnverifiedLength = (cookiecodec.MaxInflatedSize*8+5)/6 + 1 + maxTSLen + 1 + sigLen + 1
+const MaxUnverifiedLength = 87423 // (MaxInflatedSize*8+5)/6 + len(".") + maxTSLen + len(".") + sigLen + len(".")
 
 // parts are the fields of a cookie that has the right shape.
 type parts struct {
