@@ -159,6 +159,29 @@ func TestCBORExhaustiveSmall(t *testing.T) {
 			}
 		}
 	}
+
+	// Every one-character substitution, deletion and insertion in the
+	// text of tag 0 times.
+	for _, text := range []string{"2026-01-02T03:04:05.5Z", "0000-12-31T23:59:59.000000001Z", "1969-12-31T23:59:59.99Z"} {
+		for i := range len(text) + 1 {
+			variants := []string{text[:i] + text[min(i+1, len(text)):]}
+			for _, c := range "0123456789.:-+TZtz ,_" {
+				variants = append(variants, text[:i]+string(c)+text[i:])
+				if i < len(text) {
+					variants = append(variants, text[:i]+string(c)+text[i+1:])
+				}
+			}
+			for _, v := range variants {
+				head := []byte{0xc0, 0x78, byte(len(v))}
+				if len(v) < 24 {
+					head = []byte{0xc0, 0x60 | byte(len(v))}
+				}
+				if !check(append(head, v...)...) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // inSession reports whether v, decoded by fxamacker at depth, holds only
