@@ -2,9 +2,12 @@ package cookiecodec
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -188,6 +191,78 @@ func FuzzOpen(f *testing.F) {
 		}
 		rc := pinnedCodec(t, ring, Options{Encrypt: info.Encrypted, MaxLength: 1 << 20}, info.IssuedAt)
 		p, _, err := rc.Open(name, again)
+		if err != nil || !bytes.Equal(p, payload) {
+			t.Fatalf("resealed compressed token opens to %x, %v; want %x", p, err, payload)
+		}
+	})
+}
+
+// FuzzOpenAuthentic reaches what FuzzOpen's random tokens rarely do: the
+// code that runs after authentication. It seals an arbitrary header (flags
+// and issue time) and body with a real key, as an encoder that follows no
+// rules would, and opens the result at an arbitrary time. Open must not
+// panic, must fail with ErrInvalid or ErrExpired and a nil payload, and
+// what opens must re-seal as in FuzzOpen. Seeds are the bodies of the
+// signed vectors, compressed ones (valid and corrupt DEFLATE) included.
+func FuzzOpenAuthentic(f *testing.F) {
+	vs := readVectors(f)
+	key := testKey(f, 1)
+	ring := testRing(f, key)
+	for _, v := range vs {
+		raw, err := base64.RawURLEncoding.Strict().DecodeString(v.Token)
+		if err != nil || len(raw) < headerSize+macSize || raw[1]&flagEncrypted != 0 {
+			continue
+		}
+		f.Add(raw[1], binary.BigEndian.Uint64(raw[6:14]), raw[headerSize:len(raw)-macSize], v.Now)
+	}
+
+	f.Fuzz(func(t *testing.T, flags byte, iat uint64, body []byte, now int64) {
+		if len(body) > MaxInflatedSize {
+			return
+		}
+		header := []byte{version1, flags}
+		header = binary.BigEndian.AppendUint32(header, uint32(key.ID()))
+		header = binary.BigEndian.AppendUint64(header, iat)
+		ad := appendAD(nil, "session", header)
+		var raw []byte
+		if flags&flagEncrypted != 0 {
+			nonce := make([]byte, nonceSize)
+			raw = key.k.aead.Seal(append(bytes.Clone(header), nonce...), nonce, body, ad)
+		} else {
+			raw = key.k.appendMAC(append(bytes.Clone(header), body...), ad, body)
+		}
+		value := base64.RawURLEncoding.EncodeToString(raw)
+
+		c := pinnedCodec(t, ring, Options{AcceptAnyMode: true, MaxLength: 1 << 20}, time.Unix(now, 0))
+		payload, info, err := c.Open("session", value)
+		if err != nil {
+			if !errors.Is(err, ErrInvalid) && !errors.Is(err, ErrExpired) {
+				t.Fatalf("Open err = %v, want ErrInvalid or ErrExpired", err)
+			}
+			if payload != nil || info != (Info{}) {
+				t.Fatalf("Open = %x, %+v with error %v", payload, info, err)
+			}
+			if flags&^flagsKnown == 0 && flags&flagCompressed == 0 && iat <= math.MaxInt64 && errors.Is(err, ErrInvalid) &&
+				!strings.Contains(err.Error(), "in the future") {
+				t.Fatalf("authentic uncompressed token rejected: %v", err)
+			}
+			return
+		}
+		if flags&^flagsKnown != 0 {
+			t.Fatalf("token with flags %#02x opened", flags)
+		}
+		if !info.Compressed && !bytes.Equal(payload, body) {
+			t.Fatalf("Open = %x, want the body %x", payload, body)
+		}
+		again := reseal(t, c, "session", value, payload, info)
+		if !info.Compressed {
+			if again != value {
+				t.Fatalf("Open(%q) succeeded, but the payload reseals to %q", value, again)
+			}
+			return
+		}
+		rc := pinnedCodec(t, ring, Options{Encrypt: info.Encrypted, MaxLength: 1 << 20}, info.IssuedAt)
+		p, _, err := rc.Open("session", again)
 		if err != nil || !bytes.Equal(p, payload) {
 			t.Fatalf("resealed compressed token opens to %x, %v; want %x", p, err, payload)
 		}
