@@ -1,0 +1,67 @@
+package httpsession
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// FuzzCookieHeader sends arbitrary Cookie headers through a chunking
+// middleware. It must never panic; a header that does not carry a valid
+// session gives an empty session; and saving afterwards writes only
+// cookies within MaxCookieSize, deleting only chunks the request carried.
+func FuzzCookieHeader(f *testing.F) {
+	m, _ := newMiddleware(f, bigCodec(f), Options{Chunked: true})
+	resp := serve(f, m, func(w http.ResponseWriter, r *http.Request) {
+		From(r).Set("note", strings.Repeat("n", 7000))
+	})
+	var real []string
+	for _, c := range resp.Cookies() {
+		real = append(real, c.Name+"="+c.Value)
+	}
+	for _, seed := range []string{
+		strings.Join(real, "; "),
+		strings.Join(real[:2], "; "),
+		"session=3~abc; session.1=def; session.2=ghi",
+		"session=99~x; session.98=y",
+		"session.1=a; session.01=b; session.1=c",
+		"session=~; session.=x; =y; ;;",
+		"session=\"quoted\"; session.1",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, header string) {
+		req := httptest.NewRequest("GET", "/", nil)
+		req.Header.Set("Cookie", header)
+		valid := header == strings.Join(real, "; ")
+		rec := httptest.NewRecorder()
+		m.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			s := From(r)
+			if n := s.Len(); n != 0 && !valid {
+				// Only the real cookies open; fuzzing does not forge.
+				if _, ok := s.Info(); !ok {
+					t.Errorf("non-empty session (%d keys) without a valid token", n)
+				}
+			}
+			s.Set("k", "v")
+		})).ServeHTTP(rec, req)
+		chunks := m.requestChunks(req)
+		for _, h := range rec.Result().Header.Values("Set-Cookie") {
+			if len(h) > MaxCookieSize {
+				t.Errorf("Set-Cookie header of %d bytes", len(h))
+			}
+		}
+		for _, c := range rec.Result().Cookies() {
+			if c.MaxAge < 0 && c.Name != m.name {
+				found := false
+				for _, i := range chunks {
+					found = found || chunkName(m.name, i) == c.Name
+				}
+				if !found {
+					t.Errorf("deleted %s, which the request did not carry (chunks %v)", c.Name, chunks)
+				}
+			}
+		}
+	})
+}
