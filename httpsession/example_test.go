@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 
 	"github.com/cookiecodec/cookiecodec"
+	"github.com/cookiecodec/cookiecodec/flask"
 	"github.com/cookiecodec/cookiecodec/httpsession"
 )
 
@@ -44,4 +45,31 @@ func Example() {
 	// visit 2
 	// visit 3
 	// session HttpOnly: true Secure: true SameSite=Lax: true
+}
+
+// A Go service that shares its login with a Flask application: the same
+// middleware over the Flask codec, with Flask's SECRET_KEY.
+func ExampleNew_flask() {
+	codec, err := flask.New(flask.Options{SecretKeys: [][]byte{[]byte("the Flask app's SECRET_KEY")}})
+	if err != nil {
+		panic(err)
+	}
+	sessions, err := httpsession.New(codec, httpsession.Options{})
+	if err != nil {
+		panic(err)
+	}
+	handler := sessions.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := httpsession.From(r)
+		s.Set("username", "Harry")
+		s.SetPermanent(true) // session.permanent = True, in Flask's terms
+	}))
+
+	rec := httptest.NewRecorder()
+	handler.ServeHTTP(rec, httptest.NewRequest("POST", "https://example.com/login", nil))
+	cookie := rec.Result().Cookies()[0]
+
+	// Flask reads this cookie as its own session; so does the codec.
+	s, _, err := codec.Decode("session", cookie.Value)
+	fmt.Println(flask.LooksLikeFlask(cookie.Value), s["username"], s["_permanent"], err)
+	// Output: true Harry true <nil>
 }
