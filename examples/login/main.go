@@ -106,6 +106,7 @@ func keyring(stderr io.Writer) (*cookiecodec.Keyring, error) {
 		return cookiecodec.KeyringFromEnv()
 	}
 	fmt.Fprintf(stderr, "login: %s is not set: using a fresh random key; sessions end when the server stops\n", cookiecodec.EnvKeys)
+	fmt.Fprintf(stderr, "login: hint: to keep them, export %s=$(go run ./cmd/cookiecodec keygen)\n", cookiecodec.EnvKeys)
 	return cookiecodec.NewKeyring(cookiecodec.GenerateKey())
 }
 
