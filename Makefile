@@ -34,6 +34,6 @@ BENCHCOUNT ?= 6
 BENCHTIME ?= 0.3s
 bench:
 	@echo "running the interop benchmarks ($(BENCHCOUNT) runs of $(BENCHTIME)); raw results in bench.txt"
-	cd interop && $(GO) test -run '^$$' -bench '^Benchmark(Session|Payload|Keyring)$$' -count $(BENCHCOUNT) -benchtime $(BENCHTIME) . > ../bench.txt
+	cd interop && $(GO) test -run '^$$' -bench '^Benchmark(Session|Payload|Serialize|Keyring)$$' -count $(BENCHCOUNT) -benchtime $(BENCHTIME) . > ../bench.txt
 	cd interop && $(GO) test -run '^$$' -bench '^BenchmarkParallel$$' -cpu 1,$$(nproc) -count $(BENCHCOUNT) -benchtime $(BENCHTIME) . >> ../bench.txt
 	cd interop && $(GO) run ./cmd/benchtable ../bench.txt

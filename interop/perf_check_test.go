@@ -24,7 +24,6 @@ func TestPerfWorkloads(t *testing.T) {
 		{"typical", 150, 400},
 		{"512B", 440, 512},
 		{"1KB", 950, 1024},
-		{"2KB", 1950, 2048},
 		{"3KB", 2900, 3000},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
