@@ -108,6 +108,10 @@ const (
 	flagsKnown     = flagEncrypted | flagCompressed
 )
 
+// strictBase64 is unpadded base64url that rejects non-zero padding bits.
+// It is made once: Strict copies the whole Encoding, tables included.
+var strictBase64 = base64.RawURLEncoding.Strict()
+
 // adLabel starts the associated data of every v1 token, so that v1 MACs
 // cannot be confused with any other use of the same key.
 const adLabel = "cookiecodec v1\x00"
@@ -391,7 +395,7 @@ func (c *Codec) open(s *scratch, name, value string) ([]byte, Info, error) {
 	// Decode only reads its source, so the string's bytes can be used in
 	// place instead of copied.
 	src := unsafe.Slice(unsafe.StringData(value), len(value))
-	n, err := base64.RawURLEncoding.Strict().Decode(s.raw[:n], src)
+	n, err := strictBase64.Decode(s.raw[:n], src)
 	if err != nil {
 		return nil, Info{}, fmt.Errorf("%w: not canonical base64url", ErrInvalid)
 	}

@@ -205,5 +205,5 @@ func decodeStrict(s string) ([]byte, error) {
 			return nil, errors.New("line break in base64")
 		}
 	}
-	return base64.RawURLEncoding.Strict().DecodeString(s)
+	return strictBase64.DecodeString(s)
 }
