@@ -28,6 +28,10 @@ func LoadKeyFile(path string) (*KeyFile, error) {
 // readKeyFile returns the content of the file at path, read up to one byte
 // beyond maxKeyFileSize, and the file's information from the open file.
 func readKeyFile(path string) ([]byte, fs.FileInfo, error) {
+	// Checked before opening too, since opening a named pipe blocks.
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return nil, nil, fmt.Errorf("cookiecodec: key file %s is not a regular file", path)
+	}
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("cookiecodec: key file: %w", err)
