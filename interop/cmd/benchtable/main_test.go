@@ -62,11 +62,15 @@ PASS
 		{"BenchmarkA/y", "ns/op", 0, 0, false},
 	} {
 		t.Run(fmt.Sprint(tc.name, tc.unit, tc.procs), func(t *testing.T) {
-			got, ok := r.median(tc.name, tc.unit, tc.procs)
+			got, ok := r.figure(tc.name, tc.unit, tc.procs)
 			if got != tc.want || ok != tc.ok {
-				t.Errorf("median(%q, %q, %d) = %v, %v; want %v, %v", tc.name, tc.unit, tc.procs, got, ok, tc.want, tc.ok)
+				t.Errorf("figure(%q, %q, %d) = %v, %v; want %v, %v", tc.name, tc.unit, tc.procs, got, ok, tc.want, tc.ok)
 			}
 		})
+	}
+	r.useMin = true
+	if got, _ := r.figure("BenchmarkA/x", "ns/op", 2); got != 100 {
+		t.Errorf("figure with useMin = %v, want 100", got)
 	}
 	if n := r.count(); n != 4 {
 		t.Errorf("count() = %d, want 4", n)
@@ -145,6 +149,7 @@ func TestRun(t *testing.T) {
 		{"all met", nil, synthetic(nil), 0, []string{"every target met", "Test CPU, GOMAXPROCS 2", "median of 1 runs", "CPU time per operation"}},
 		{"slow decode", nil, slowDecode, 1, []string{"0.20!", "1 targets missed", "time, cookiecodec / gorilla JSON: encrypted: Decode"}},
 		{"slow decode, wall time", []string{"-wall"}, slowDecode, 0, []string{"every target met", "wall time per operation"}},
+		{"minimum", []string{"-min"}, synthetic(nil), 0, []string{"minimum of 1 runs"}},
 		{"no CPU time reported", nil, noCPU, 0, []string{"every target met", "wall time per operation"}},
 		{"keyring trial", nil, synthetic(func(name string, v map[string]float64) {
 			if name == "BenchmarkKeyring/keys=64/cookiecodec-signed/decode" {

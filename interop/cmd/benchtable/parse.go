@@ -15,6 +15,7 @@ import (
 type results struct {
 	cpu      string
 	timeUnit string                       // the unit unitTime stands for
+	useMin   bool                         // figures are minimums, not medians
 	runs     map[key]map[string][]float64 // unit -> one value per run
 }
 
@@ -79,10 +80,10 @@ func splitProcs(name string) key {
 	return key{name[:i], n}
 }
 
-// median returns the median of the values of unit for the benchmark name
-// at GOMAXPROCS procs, or, if procs is 0, at the highest GOMAXPROCS it ran
-// with.
-func (r *results) median(name, unit string, procs int) (float64, bool) {
+// figure returns the median of the values of unit for the benchmark name
+// at GOMAXPROCS procs, or the least of them if r.useMin is set. If procs is
+// 0, it is the highest GOMAXPROCS the benchmark ran with.
+func (r *results) figure(name, unit string, procs int) (float64, bool) {
 	if unit == unitTime {
 		unit = r.timeUnit
 	}
@@ -98,7 +99,10 @@ func (r *results) median(name, unit string, procs int) (float64, bool) {
 		return 0, false
 	}
 	vs = slices.Sorted(slices.Values(vs))
-	if n := len(vs); n%2 == 0 {
+	switch n := len(vs); {
+	case r.useMin:
+		return vs[0], true
+	case n%2 == 0:
 		return (vs[n/2-1] + vs[n/2]) / 2, true
 	}
 	return vs[len(vs)/2], true

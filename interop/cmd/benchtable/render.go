@@ -57,7 +57,11 @@ func render(w io.Writer, r *results, rows []row) (missed int) {
 	}
 
 	fmt.Fprintf(w, "cookiecodec vs gorilla/securecookie v1.1.2 and the raw primitives\n")
-	fmt.Fprintf(w, "median of %d runs; %s; ratios are cookiecodec / peer; ! marks a missed target\n", r.count(), machine(r))
+	stat := "median"
+	if r.useMin {
+		stat = "minimum"
+	}
+	fmt.Fprintf(w, "%s of %d runs; %s; ratios are cookiecodec / peer; ! marks a missed target\n", stat, r.count(), machine(r))
 	if r.timeUnit == cpuTime {
 		fmt.Fprintf(w, "times are the process's CPU time per operation (cpu-ns/op), GC included; parallel throughput is wall time\n\n")
 	} else {
