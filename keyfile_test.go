@@ -170,6 +170,55 @@ func TestKeyFileLifecycle(t *testing.T) {
 	}
 }
 
+func TestKeyringFromEnv(t *testing.T) {
+	a, b := rotKey(t, 1), rotKey(t, 2)
+	path := filepath.Join(t.TempDir(), "keys.json")
+	f, err := NewKeyFile(
+		KeyEntry{Key: b, Status: StatusPrimary, Created: time.Now()},
+		KeyEntry{Key: a, Status: StatusDecodeOnly, Created: time.Now()},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := CreateKeyFile(path, f); err != nil {
+		t.Fatal(err)
+	}
+	bad := a.ExportSecret()[:30]
+	for _, tc := range []struct {
+		name, keys, file string
+		want             []KeyID
+		wantErr          string
+	}{
+		{"keys", a.ExportSecret() + "," + b.ExportSecret(), "", idsOf(a, b), ""},
+		{"file", "", path, idsOf(b, a), ""},
+		{"neither", "", "", nil, "no keys configured: set COOKIECODEC_KEYS or COOKIECODEC_KEY_FILE"},
+		{"both", a.ExportSecret(), path, nil, "both COOKIECODEC_KEYS and COOKIECODEC_KEY_FILE are set"},
+		{"bad keys", bad, "", nil, "COOKIECODEC_KEYS: key 1 of 1: key is 22 bytes, want at least 32"},
+		{"missing file", "", path + ".missing", nil, "no such file"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(EnvKeys, tc.keys)
+			t.Setenv(EnvKeyFile, tc.file)
+			r, err := KeyringFromEnv()
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("KeyringFromEnv err = %v, want one containing %q", err, tc.wantErr)
+				}
+				if strings.Contains(err.Error(), bad) || strings.Contains(err.Error(), a.ExportSecret()) {
+					t.Errorf("error %q contains key text", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("KeyringFromEnv err = %v", err)
+			}
+			if ids := rotIDs(r); !slices.Equal(ids, tc.want) {
+				t.Errorf("keyring = %v, want %v", ids, tc.want)
+			}
+		})
+	}
+}
+
 // kfJSON returns a key file with one JSON object per entry, each given as
 // its members.
 func kfJSON(entries ...string) string {
