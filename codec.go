@@ -361,28 +361,41 @@ func (m *keyMaterial) appendMAC(dst, ad, body []byte) []byte {
 // its payload. Every failure returns a nil payload and an error that wraps
 // [ErrInvalid] or, for an authentic but expired token, [ErrExpired].
 func (c *Codec) Open(name, value string) ([]byte, Info, error) {
-	s := getScratch()
-	defer putScratch(s)
-	p, info, err := c.open(s, name, value)
+	p, s, info, err := c.open(name, value)
 	if err != nil {
 		return nil, Info{}, err
 	}
+	defer putScratch(s)
 	return bytes.Clone(p), info, nil
 }
 
-// open is Open returning the payload in s's buffers, valid until s is
-// returned to the pool.
-func (c *Codec) open(s *scratch, name, value string) ([]byte, Info, error) {
+// open is Open returning the payload in the buffers of a pooled scratch,
+// valid until the caller returns it with putScratch. On error there is no
+// scratch to return.
+func (c *Codec) open(name, value string) ([]byte, *scratch, Info, error) {
 	if err := checkName(name); err != nil {
-		return nil, Info{}, fmt.Errorf("%w: %v", ErrInvalid, err)
+		return nil, nil, Info{}, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
-	// Length first: nothing longer than MaxLength is decoded.
+	// Length first: nothing longer than MaxLength is decoded, or even
+	// given a buffer.
 	if len(value) > c.maxLength {
-		return nil, Info{}, fmt.Errorf("%w: %d bytes, longer than MaxLength %d", ErrInvalid, len(value), c.maxLength)
+		return nil, nil, Info{}, fmt.Errorf("%w: %d bytes, longer than MaxLength %d", ErrInvalid, len(value), c.maxLength)
 	}
 	if len(value) < base64.RawURLEncoding.EncodedLen(headerSize+aeadTagSize) {
-		return nil, Info{}, fmt.Errorf("%w: %d bytes, too short for a token", ErrInvalid, len(value))
+		return nil, nil, Info{}, fmt.Errorf("%w: %d bytes, too short for a token", ErrInvalid, len(value))
 	}
+	s := getScratch()
+	p, info, err := c.openScratch(s, name, value)
+	if err != nil {
+		putScratch(s)
+		return nil, nil, Info{}, err
+	}
+	return p, s, info, nil
+}
+
+// openScratch is open after the checks that need no buffer, decoding into
+// s.
+func (c *Codec) openScratch(s *scratch, name, value string) ([]byte, Info, error) {
 	// encoding/base64 skips CR and LF; a token has neither. Two IndexByte
 	// scans are vectorized where ContainsAny goes byte by byte.
 	if strings.IndexByte(value, '\r') >= 0 || strings.IndexByte(value, '\n') >= 0 {

@@ -34,12 +34,11 @@ func (c *Codec) Encode(name string, s Session) (string, error) {
 // and returns its session. Errors are as for [Codec.Open]; a payload that is
 // authentic but not a canonical session is [ErrInvalid] too.
 func (c *Codec) Decode(name, value string) (Session, Info, error) {
-	sc := getScratch()
-	defer putScratch(sc)
-	p, info, err := c.open(sc, name, value)
+	p, sc, info, err := c.open(name, value)
 	if err != nil {
 		return nil, Info{}, err
 	}
+	defer putScratch(sc)
 	s, err := unmarshalSession(p)
 	if err != nil {
 		return nil, Info{}, fmt.Errorf("%w: session payload: %v", ErrInvalid, err)
