@@ -63,17 +63,18 @@ func (m *Middleware) readCookie(r *http.Request) (value string, present bool, er
 	if n < 2 || n > m.maxChunks {
 		return "", true, fmt.Errorf("%w: %d chunks, want 2 to %d", cookiecodec.ErrInvalid, n, m.maxChunks)
 	}
-	var b strings.Builder
-	b.Grow(n * MaxCookieSize)
-	b.WriteString(rest)
+	// Gather the chunks before joining them, so that memory follows what
+	// the request carries rather than the count its first cookie claims.
+	chunks := make([]string, n)
+	chunks[0] = rest
 	for i := 1; i < n; i++ {
 		v, ok := firstCookie(r, chunkName(m.name, i))
 		if !ok {
 			return "", true, fmt.Errorf("%w: chunk %d of %d is missing", cookiecodec.ErrInvalid, i+1, n)
 		}
-		b.WriteString(v)
+		chunks[i] = v
 	}
-	return b.String(), true, nil
+	return strings.Join(chunks, ""), true, nil
 }
 
 // firstCookie returns the value of the first cookie called name in r,
