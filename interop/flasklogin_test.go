@@ -7,6 +7,7 @@ package interop_test
 
 import (
 	"bufio"
+	"bytes"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -31,7 +32,10 @@ func startFlaskLogin(t *testing.T, python, secret string) string {
 	t.Helper()
 	cmd := exec.Command(python, filepath.Join("testdata", "flasklogin", "app.py"))
 	cmd.Env = append(os.Environ(), "FLASK_SECRET_KEY="+secret)
-	cmd.Stderr = io.Discard
+	// Werkzeug logs every request to stderr; it is read only after Wait,
+	// to say why the app did not start.
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -50,12 +54,15 @@ func startFlaskLogin(t *testing.T, python, secret string) string {
 	}()
 	select {
 	case p := <-port:
-		if p == "" {
-			t.Fatalf("%s app.py exited without printing its port", python)
+		if p != "" {
+			return "http://127.0.0.1:" + p
 		}
-		return "http://127.0.0.1:" + p
+		cmd.Wait()
+		t.Fatalf("%s app.py exited without printing its port:\n%s", python, stderr.Bytes())
 	case <-time.After(30 * time.Second):
-		t.Fatalf("%s app.py did not print its port within 30s", python)
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("%s app.py did not print its port within 30s:\n%s", python, stderr.Bytes())
 	}
 	return ""
 }
