@@ -6,6 +6,7 @@ package interop_test
 
 import (
 	"context"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,7 +21,6 @@ import (
 	"github.com/cookiecodec/cookiecodec"
 	"github.com/cookiecodec/cookiecodec/examples/login/loginapp"
 	"github.com/cookiecodec/cookiecodec/httpsession"
-	"net/http/httptest"
 )
 
 // screenshotPath is where TestBrowserLogin leaves a picture of the
@@ -84,10 +84,19 @@ type browser struct {
 	url string
 }
 
+// stepTimeout bounds each exchange with the browser, so that a hung
+// browser fails the test instead of stalling it until go test's timeout.
+const stepTimeout = 30 * time.Second
+
+// timeout returns the tab's context with a deadline of stepTimeout.
+func (b *browser) timeout() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(b.ctx, stepTimeout)
+}
+
 // do runs actions with a deadline, failing the test on error.
 func (b *browser) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	ctx, cancel := b.timeout()
 	defer cancel()
 	if err := chromedp.Do(ctx, actions...); err != nil {
 		b.t.Fatalf("%s: %v", what, err)
@@ -98,7 +107,7 @@ func (b *browser) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 // leads to.
 func (b *browser) clickAndLoad(id string) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	ctx, cancel := b.timeout()
 	defer cancel()
 	if _, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.ID(id)))); err != nil {
 		b.t.Fatalf("clicking #%s: %v", id, err)
@@ -108,7 +117,7 @@ func (b *browser) clickAndLoad(id string) {
 // text returns the text of the element with the id.
 func (b *browser) text(id string) string {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	ctx, cancel := b.timeout()
 	defer cancel()
 	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID(id)))
 	if err != nil {
@@ -120,7 +129,9 @@ func (b *browser) text(id string) string {
 // cookies returns the cookies the browser holds for the server, by name.
 func (b *browser) cookies() map[string]*network.Cookie {
 	b.t.Helper()
-	res, err := chromedp.Call(b.ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{b.url}})
+	ctx, cancel := b.timeout()
+	defer cancel()
+	res, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{b.url}})
 	if err != nil {
 		b.t.Fatalf("Network.getCookies: %v", err)
 	}
@@ -185,7 +196,9 @@ func TestBrowserLogin(t *testing.T) {
 			if got := b.text("status"); got != loggedInText {
 				t.Fatalf("after logging in the page says %q, want %q", got, loggedInText)
 			}
-			png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+			ctx, cancel := b.timeout()
+			defer cancel()
+			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 			if err != nil {
 				t.Fatalf("screenshot: %v", err)
 			}
@@ -209,7 +222,9 @@ func TestBrowserLogin(t *testing.T) {
 				t.Errorf("session cookie: HttpOnly %v, SameSite %q, Path %q, session %v, Secure %v; want HttpOnly, Lax, /, a browser-session cookie, not Secure",
 					c.HTTPOnly, c.SameSite, c.Path, c.Session, c.Secure)
 			}
-			js, err := chromedp.Run(b.ctx, chromedp.Evaluate[string]("document.cookie"))
+			ctx, cancel := b.timeout()
+			defer cancel()
+			js, err := chromedp.Run(ctx, chromedp.Evaluate[string]("document.cookie"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -224,7 +239,9 @@ func TestBrowserLogin(t *testing.T) {
 			if got := b.text("cookies"); got != "3" {
 				t.Errorf("the notes page read the session from %s cookies, want 3", got)
 			}
-			back, err := chromedp.Run(b.ctx, chromedp.Value(chromedp.ID("note")))
+			ctx, cancel := b.timeout()
+			defer cancel()
+			back, err := chromedp.Run(ctx, chromedp.Value(chromedp.ID("note")))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -269,11 +286,16 @@ func TestBrowserLogin(t *testing.T) {
 				v[i] = 'A'
 			}
 			httpOnly := true
-			_, err := chromedp.Call(b.ctx, network.SetCookie, network.SetCookieParams{
+			ctx, cancel := b.timeout()
+			defer cancel()
+			_, err := chromedp.Call(ctx, network.SetCookie, network.SetCookieParams{
 				Name: "session", Value: string(v), URL: srv.URL, Path: "/", HTTPOnly: &httpOnly, SameSite: network.CookieSameSiteLax,
 			})
 			if err != nil {
 				t.Fatalf("Network.setCookie: %v", err)
+			}
+			if c := b.cookies()["session"]; c == nil || c.Value != string(v) {
+				t.Fatal("the browser did not take the tampered session cookie")
 			}
 			b.do("opening the home page", chromedp.Navigate(srv.URL+"/"))
 			if got := b.text("status"); got != loggedOutText {
