@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -314,11 +313,12 @@ func TestNewFileKeySourceErrors(t *testing.T) {
 	}
 }
 
-// TestFileKeySourceClose checks that Close stops the polling goroutines.
+// TestFileKeySourceClose checks that Close stops the polling goroutine and
+// waits for it: the goroutine closes done as it returns. Counting goroutines
+// instead would race with those other tests leave behind as they exit.
 func TestFileKeySourceClose(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "keys.json")
 	rlSave(t, path, rlFile(t, rotKey(t, 1)))
-	before := runtime.NumGoroutine()
 	var sources []*FileKeySource
 	for range 20 {
 		s, err := NewFileKeySource(path, FileKeySourceOptions{Interval: time.Millisecond})
@@ -327,12 +327,19 @@ func TestFileKeySourceClose(t *testing.T) {
 		}
 		sources = append(sources, s)
 	}
-	if n := runtime.NumGoroutine(); n < before+20 {
-		t.Fatalf("%d goroutines with 20 sources polling, %d before", n, before)
-	}
 	for _, s := range sources {
+		select {
+		case <-s.done:
+			t.Fatal("polling goroutine exited before Close")
+		default:
+		}
 		if err := s.Close(); err != nil {
 			t.Errorf("Close: %v", err)
+		}
+		select {
+		case <-s.done:
+		default:
+			t.Error("Close returned before the polling goroutine exited")
 		}
 		if err := s.Close(); err != nil {
 			t.Errorf("second Close: %v", err)
@@ -341,15 +348,12 @@ func TestFileKeySourceClose(t *testing.T) {
 			t.Error("Keyring() = nil after Close")
 		}
 	}
-	// Close waits for each goroutine to finish its work; give the runtime
-	// a moment to retire them.
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		runtime.Gosched()
-		time.Sleep(time.Millisecond)
+	s := rlSource(t, path, FileKeySourceOptions{Interval: -1})
+	if s.done != nil {
+		t.Error("a source that does not poll started a polling goroutine")
 	}
-	if n := runtime.NumGoroutine(); n > before {
-		t.Errorf("%d goroutines after Close, %d before", n, before)
+	if err := s.Close(); err != nil {
+		t.Errorf("Close of a source that does not poll: %v", err)
 	}
 }
 
