@@ -23,11 +23,12 @@ const envFlaskSecret = "FLASK_SECRET_KEY"
 // reads: 64 KiB.
 const maxSecretFile = 64 << 10
 
-// detectFormat tells a Flask cookie from a native token by its shape. A
-// native token never holds a dot, so a value with one that is not quite a
-// Flask cookie goes to the Flask decoder too, which says what is wrong.
+// detectFormat tells a Flask cookie from a native token by its shape: a
+// Flask cookie joins its fields with dots, and a native token never holds
+// one. A value with a dot that is not quite a Flask cookie goes to the
+// Flask decoder too, which says what is wrong.
 func detectFormat(value string) string {
-	if flask.LooksLikeFlask(value) || strings.Contains(value, ".") {
+	if strings.Contains(value, ".") {
 		return formatFlask
 	}
 	return formatNative
