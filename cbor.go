@@ -228,7 +228,9 @@ func (e *encoder) appendMap(dst []byte, m map[string]any, depth int) ([]byte, er
 				break
 			}
 		}
-		clear(entries)
+		// Nested maps may have moved e.keys to a larger array, which then
+		// holds a copy of entries: clear the entries where e.keys has them.
+		clear(e.keys[start:])
 		e.keys = e.keys[:start]
 		if err != nil {
 			return nil, err

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -233,6 +234,43 @@ func TestMarshalSessionErrors(t *testing.T) {
 			_, err := MarshalSession(tc.s)
 			if err == nil || err.Error() != "cookiecodec: "+tc.want {
 				t.Errorf("MarshalSession() err = %v, want %q", err, "cookiecodec: "+tc.want)
+			}
+		})
+	}
+}
+
+// TestEncoderKeepsNoReferences checks that an encoder, which the pool keeps
+// between calls, holds no value of the sessions it encoded, even when
+// nested large maps moved its stack of entries to a larger array.
+func TestEncoderKeepsNoReferences(t *testing.T) {
+	large := func(prefix string, nested any) map[string]any {
+		m := make(map[string]any, smallMap+1)
+		for i := range smallMap + 1 {
+			m[fmt.Sprintf("%s%02d", prefix, i)] = fmt.Sprintf("value %d", i)
+		}
+		m[prefix+"nested"] = nested
+		return m
+	}
+	s := Session(large("outer", large("inner", nil)))
+	for _, bad := range []bool{false, true} {
+		name := "ok"
+		if bad {
+			name = "error"
+			s["outernested"].(map[string]any)["zz"] = make(chan int)
+		}
+		t.Run(name, func(t *testing.T) {
+			e := &encoder{keys: make([]mapEntry, 0, 1)}
+			_, err := e.appendMap(nil, s, 1)
+			if (err != nil) != bad {
+				t.Fatalf("appendMap err = %v", err)
+			}
+			if len(e.keys) != 0 {
+				t.Fatalf("len(e.keys) = %d after appendMap, want 0", len(e.keys))
+			}
+			for i, en := range e.keys[:cap(e.keys)] {
+				if en.k != "" || en.v != nil {
+					t.Fatalf("e.keys[%d] = %q after appendMap, want it cleared", i, en.k)
+				}
 			}
 		})
 	}
