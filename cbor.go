@@ -437,19 +437,22 @@ func (d *decoder) mapBody(n uint64, depth int) (map[string]any, error) {
 	m := make(map[string]any, l)
 	prev := ""
 	for i := range l {
+		// Errors give the key's offset, not the key: the payload is
+		// plaintext, which an error must not carry into a log.
+		start := d.off
 		major, _, kn, err := d.head()
 		if err != nil {
 			return nil, err
 		}
 		if major != majorText {
-			return nil, fmt.Errorf("map key at offset %d is not a text string", d.off-1)
+			return nil, fmt.Errorf("map key at offset %d is not a text string", start)
 		}
 		k, err := d.textString(kn)
 		if err != nil {
 			return nil, err
 		}
 		if i > 0 && lessKey(prev, k) >= 0 {
-			return nil, fmt.Errorf("map key %q out of order or repeated", k)
+			return nil, fmt.Errorf("map key at offset %d out of order or repeated", start)
 		}
 		prev = k
 		if m[k], err = d.value(depth); err != nil {
