@@ -28,6 +28,9 @@ func (w *discardWriter) WriteHeader(int)             {}
 func BenchmarkMiddleware(b *testing.B) {
 	codec := newCodec(b, nil, cookiecodec.Options{Encrypt: true})
 	m, _ := newMiddleware(b, codec, Options{})
+	// sub is the running sub-benchmark, the one the handlers may fail:
+	// FailNow must be called from its own goroutine.
+	var sub *testing.B
 	for _, size := range []int{64, 1024, 2800} {
 		value, err := codec.Encode(m.name, cookiecodec.Session{"user": "Harry", "visits": 1, "pad": strings.Repeat("p", size)})
 		if err != nil {
@@ -44,7 +47,7 @@ func BenchmarkMiddleware(b *testing.B) {
 			})},
 			{"load", m.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if _, ok := Get[string](From(r), "user"); !ok {
-					b.Fatal("no user in session")
+					sub.Fatal("no user in session")
 				}
 				io.WriteString(w, "ok")
 			}))},
@@ -53,17 +56,17 @@ func BenchmarkMiddleware(b *testing.B) {
 				// handler would otherwise repeat.
 				c, err := r.Cookie(m.name)
 				if err != nil {
-					b.Fatal(err)
+					sub.Fatal(err)
 				}
 				s, _, err := codec.Decode(m.name, c.Value)
 				if err != nil {
-					b.Fatal(err)
+					sub.Fatal(err)
 				}
 				n, _ := cookiecodec.Get[int](s, "visits")
 				s["visits"] = n + 1
 				v, err := codec.Encode(m.name, s)
 				if err != nil {
-					b.Fatal(err)
+					sub.Fatal(err)
 				}
 				http.SetCookie(w, &http.Cookie{Name: m.name, Value: v, Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 				w.Header().Add("Vary", "Cookie")
@@ -77,6 +80,7 @@ func BenchmarkMiddleware(b *testing.B) {
 			}))},
 		} {
 			b.Run(fmt.Sprintf("%s/%d", bc.name, len(value)), func(b *testing.B) {
+				sub = b
 				w := &discardWriter{h: http.Header{}}
 				b.SetBytes(int64(len(value)))
 				b.ReportAllocs()
