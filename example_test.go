@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"time"
 
 	"github.com/cookiecodec/cookiecodec"
 )
@@ -112,6 +113,60 @@ func ExampleParseKey() {
 	// cookiecodec.Key(b3608903)
 	// b3608903
 	// cookiecodec: key is not unpadded base64url text
+}
+
+// Encode and Decode carry a Session, a map of typed values. Decoding
+// normalises integers to int64; Get reads a value back as the type it was
+// stored as.
+func ExampleCodec_Encode() {
+	codec, err := cookiecodec.New(mustRing(cookiecodec.GenerateKey()), cookiecodec.Options{Encrypt: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	value, err := codec.Encode("session", cookiecodec.Session{
+		"client_name": "Harry",
+		"visits":      3,
+		"cart":        []string{"tea", "scones"},
+		"last_seen":   time.Date(2026, 11, 28, 1, 0, 0, 0, time.UTC),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	s, _, err := codec.Decode("session", value)
+	if err != nil {
+		log.Fatal(err)
+	}
+	name, _ := cookiecodec.Get[string](s, "client_name")
+	visits, _ := cookiecodec.Get[int](s, "visits")
+	cart, _ := cookiecodec.Get[[]string](s, "cart")
+	lastSeen, _ := cookiecodec.Get[time.Time](s, "last_seen")
+	fmt.Println(name, visits, cart, lastSeen.Format(time.RFC3339))
+	fmt.Printf("%T %T\n", s["visits"], s["cart"])
+
+	// A value of an unsupported type fails Encode, which names its path.
+	_, err = codec.Encode("session", cookiecodec.Session{"cart": []any{1, 2, make(chan int)}})
+	fmt.Println(err)
+	// Output:
+	// Harry 3 [tea scones] 2026-11-28T01:00:00Z
+	// int64 []interface {}
+	// cookiecodec: session["cart"][2]: unsupported type chan int
+}
+
+// Get converts a decoded integer to the Go integer type asked for when the
+// value fits, and reports false when it does not or the type differs.
+func ExampleGet() {
+	s := cookiecodec.Session{"count": int64(300)}
+	n, ok := cookiecodec.Get[int](s, "count")
+	fmt.Println(n, ok)
+	_, ok = cookiecodec.Get[uint8](s, "count") // 300 does not fit
+	fmt.Println(ok)
+	_, ok = cookiecodec.Get[string](s, "count")
+	fmt.Println(ok)
+	// Output:
+	// 300 true
+	// false
+	// false
 }
 
 func mustRing(primary cookiecodec.Key, others ...cookiecodec.Key) *cookiecodec.Keyring {
