@@ -60,7 +60,7 @@ func run(args []string, stderr io.Writer) int {
 	if !isLoopback(ln.Addr()) {
 		fmt.Fprintf(stderr, "login: warning: serving plain HTTP on %s: session cookies travel unencrypted\n", ln.Addr())
 	}
-	fmt.Fprintf(stderr, "login: serving on http://%s/ (user Harry, password 12345678)\n", *addr)
+	fmt.Fprintf(stderr, "login: serving on %s (user Harry, password 12345678)\n", serverURL(*addr, ln.Addr()))
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -108,6 +108,19 @@ func keyring(stderr io.Writer) (*cookiecodec.Keyring, error) {
 	fmt.Fprintf(stderr, "login: %s is not set: using a fresh random key; sessions end when the server stops\n", cookiecodec.EnvKeys)
 	fmt.Fprintf(stderr, "login: hint: to keep them, export %s=$(go run ./cmd/cookiecodec keygen)\n", cookiecodec.EnvKeys)
 	return cookiecodec.NewKeyring(cookiecodec.GenerateKey())
+}
+
+// serverURL returns the URL to open for a server asked to listen on addr
+// and listening on ln: the host as given (localhost when it was left out or
+// unspecified) and the port the system chose, so that "-addr :0" prints a
+// URL that works.
+func serverURL(addr string, ln net.Addr) string {
+	host, _, _ := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	_, port, _ := net.SplitHostPort(ln.String())
+	return "http://" + net.JoinHostPort(host, port) + "/"
 }
 
 // isLoopback reports whether a listens on a loopback address only.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -71,6 +72,27 @@ func TestRunUsage(t *testing.T) {
 		var stderr strings.Builder
 		if code := run(args, &stderr); code != 2 || !strings.Contains(stderr.String(), "usage: login") {
 			t.Errorf("run(%q) = %d, stderr %q, want 2 and the usage", args, code, stderr.String())
+		}
+	}
+}
+
+func TestServerURL(t *testing.T) {
+	for _, tc := range []struct {
+		addr, listening, want string
+	}{
+		{"localhost:8080", "127.0.0.1:8080", "http://localhost:8080/"},
+		{"localhost:0", "127.0.0.1:41234", "http://localhost:41234/"},
+		{":8080", "[::]:8080", "http://localhost:8080/"},
+		{"0.0.0.0:8080", "0.0.0.0:8080", "http://localhost:8080/"},
+		{"192.0.2.1:80", "192.0.2.1:80", "http://192.0.2.1:80/"},
+		{"[::1]:8080", "[::1]:8080", "http://[::1]:8080/"},
+	} {
+		ln, err := net.ResolveTCPAddr("tcp", tc.listening)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := serverURL(tc.addr, ln); got != tc.want {
+			t.Errorf("serverURL(%q, %s) = %q, want %q", tc.addr, tc.listening, got, tc.want)
 		}
 	}
 }
