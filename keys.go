@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
@@ -169,12 +170,13 @@ func (k Key) ID() KeyID {
 // IsZero reports whether k is the zero Key, which is not valid.
 func (k Key) IsZero() bool { return k.k == nil }
 
-// Equal reports whether k and other hold the same secret.
+// Equal reports whether k and other hold the same secret. It compares the
+// secrets in constant time.
 func (k Key) Equal(other Key) bool {
 	if k.k == nil || other.k == nil {
 		return k.k == other.k
 	}
-	return k.k.id == other.k.id && string(k.k.sec.secret) == string(other.k.sec.secret)
+	return k.k.id == other.k.id && subtle.ConstantTimeCompare(k.k.sec.secret, other.k.sec.secret) == 1
 }
 
 // String returns "cookiecodec.Key(1a2b3c4d)": the id, never the secret.
