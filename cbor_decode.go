@@ -1,0 +1,248 @@
+package cookiecodec
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// The decoder of the session payload: strict, accepting only what the
+// encoder of cbor.go writes, byte for byte. See SPEC.md, "Decoding rules".
+
+// decoder reads a canonical session payload. text is the payload as a
+// string, so that decoded strings share one allocation.
+type decoder struct {
+	p    []byte
+	text string
+	off  int
+}
+
+var errTruncated = errors.New("truncated")
+
+// head reads an initial byte and its argument, rejecting indefinite
+// lengths, reserved values and arguments not in shortest form.
+func (d *decoder) head() (major byte, info byte, n uint64, err error) {
+	if d.off >= len(d.p) {
+		return 0, 0, 0, errTruncated
+	}
+	b := d.p[d.off]
+	d.off++
+	major, info = b&0xe0, b&0x1f
+	if major == majorSimple {
+		// Simple values and floats carry no length argument.
+		return major, info, 0, nil
+	}
+	var size int
+	switch {
+	case info < 24:
+		return major, info, uint64(info), nil
+	case info == 24:
+		size = 1
+	case info == 25:
+		size = 2
+	case info == 26:
+		size = 4
+	case info == 27:
+		size = 8
+	case info == 31:
+		return 0, 0, 0, fmt.Errorf("indefinite length at offset %d", d.off-1)
+	default:
+		return 0, 0, 0, fmt.Errorf("reserved additional information %d at offset %d", info, d.off-1)
+	}
+	if len(d.p)-d.off < size {
+		return 0, 0, 0, errTruncated
+	}
+	var min uint64
+	switch size {
+	case 1:
+		n, min = uint64(d.p[d.off]), 24
+	case 2:
+		n, min = uint64(binary.BigEndian.Uint16(d.p[d.off:])), 1<<8
+	case 4:
+		n, min = uint64(binary.BigEndian.Uint32(d.p[d.off:])), 1<<16
+	case 8:
+		n, min = binary.BigEndian.Uint64(d.p[d.off:]), 1<<32
+	}
+	if n < min {
+		return 0, 0, 0, fmt.Errorf("argument %d not in shortest form at offset %d", n, d.off-1)
+	}
+	d.off += size
+	return major, info, n, nil
+}
+
+// length checks that n items of at least itemSize bytes each fit in the
+// rest of the input, before anything is allocated for them.
+func (d *decoder) length(n uint64, itemSize int) (int, error) {
+	if n > uint64(len(d.p)-d.off)/uint64(itemSize) {
+		return 0, errTruncated
+	}
+	return int(n), nil
+}
+
+func (d *decoder) textString(n uint64) (string, error) {
+	l, err := d.length(n, 1)
+	if err != nil {
+		return "", err
+	}
+	s := d.text[d.off : d.off+l]
+	if !utf8.ValidString(s) {
+		return "", fmt.Errorf("text at offset %d is not valid UTF-8", d.off)
+	}
+	d.off += l
+	return s, nil
+}
+
+func (d *decoder) mapBody(n uint64, depth int) (map[string]any, error) {
+	if depth > MaxSessionDepth {
+		return nil, fmt.Errorf("nested deeper than %d", MaxSessionDepth)
+	}
+	l, err := d.length(n, 2)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]any, l)
+	prev := ""
+	for i := range l {
+		// Errors give the key's offset, not the key: the payload is
+		// plaintext, which an error must not carry into a log.
+		start := d.off
+		major, _, kn, err := d.head()
+		if err != nil {
+			return nil, err
+		}
+		if major != majorText {
+			return nil, fmt.Errorf("map key at offset %d is not a text string", start)
+		}
+		k, err := d.textString(kn)
+		if err != nil {
+			return nil, err
+		}
+		if i > 0 && lessKey(prev, k) >= 0 {
+			return nil, fmt.Errorf("map key at offset %d out of order or repeated", start)
+		}
+		prev = k
+		if m[k], err = d.value(depth); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// value reads one value inside a map or array at depth.
+func (d *decoder) value(depth int) (any, error) {
+	start := d.off
+	major, info, n, err := d.head()
+	if err != nil {
+		return nil, err
+	}
+	switch major {
+	case majorUint:
+		if n > math.MaxInt64 {
+			return n, nil
+		}
+		return int64(n), nil
+	case majorNegInt:
+		if n > math.MaxInt64 {
+			return nil, fmt.Errorf("negative integer at offset %d below the int64 range", start)
+		}
+		return -1 - int64(n), nil
+	case majorBytes:
+		l, err := d.length(n, 1)
+		if err != nil {
+			return nil, err
+		}
+		b := make([]byte, l)
+		copy(b, d.p[d.off:])
+		d.off += l
+		return b, nil
+	case majorText:
+		return d.textString(n)
+	case majorArray:
+		if depth+1 > MaxSessionDepth {
+			return nil, fmt.Errorf("nested deeper than %d", MaxSessionDepth)
+		}
+		l, err := d.length(n, 1)
+		if err != nil {
+			return nil, err
+		}
+		a := make([]any, l)
+		for i := range a {
+			if a[i], err = d.value(depth + 1); err != nil {
+				return nil, err
+			}
+		}
+		return a, nil
+	case majorMap:
+		return d.mapBody(n, depth+1)
+	case majorTag:
+		return d.time(n, start)
+	}
+	switch d.p[start] {
+	case cborFalse:
+		return false, nil
+	case cborTrue:
+		return true, nil
+	case cborNull:
+		return nil, nil
+	case cborF16, cborF32, cborF64:
+		size := 2 << (info - 25)
+		if len(d.p)-d.off < size {
+			return nil, errTruncated
+		}
+		var f float64
+		switch size {
+		case 2:
+			f = fromHalf(binary.BigEndian.Uint16(d.p[d.off:]))
+		case 4:
+			f = float64(math.Float32frombits(binary.BigEndian.Uint32(d.p[d.off:])))
+		case 8:
+			f = math.Float64frombits(binary.BigEndian.Uint64(d.p[d.off:]))
+		}
+		d.off += size
+		var buf [9]byte
+		if string(appendFloat(buf[:0], f)) != string(d.p[start:d.off]) {
+			return nil, fmt.Errorf("float at offset %d not in shortest form", start)
+		}
+		return f, nil
+	}
+	return nil, fmt.Errorf("simple value %#02x at offset %d not allowed", d.p[start], start)
+}
+
+// time reads the content of tag n, the only tags allowed being 0 and 1 in
+// the form appendTime writes.
+func (d *decoder) time(n uint64, start int) (time.Time, error) {
+	// The error is built only on failure: formatting it costs as much as
+	// decoding the time.
+	bad := func() error {
+		return fmt.Errorf("tag %d at offset %d not in the form cookiecodec writes", n, start)
+	}
+	major, _, arg, err := d.head()
+	if err != nil {
+		return time.Time{}, err
+	}
+	switch {
+	case n == tagEpoch && major == majorUint && arg <= math.MaxInt64:
+		return time.Unix(int64(arg), 0).UTC(), nil
+	case n == tagEpoch && major == majorNegInt && arg <= math.MaxInt64:
+		return time.Unix(-1-int64(arg), 0).UTC(), nil
+	case n == tagRFC3339 && major == majorText:
+		s, err := d.textString(arg)
+		if err != nil {
+			return time.Time{}, err
+		}
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil || t.Nanosecond() == 0 || !strings.HasSuffix(s, "Z") {
+			return time.Time{}, bad()
+		}
+		var buf [40]byte
+		if string(t.AppendFormat(buf[:0], time.RFC3339Nano)) != s {
+			return time.Time{}, bad()
+		}
+		return t.UTC(), nil
+	}
+	return time.Time{}, bad()
+}
