@@ -177,7 +177,7 @@ func TestKeyNeverPrintsSecret(t *testing.T) {
 		strings.ToUpper(hex.EncodeToString(secret)),
 		hex.EncodeToString(k.k.sec.mac),
 		string(secret[:8]),
-		fmt.Sprint(secret[:4])[1:10],
+		strings.Trim(fmt.Sprint(secret[:4]), "[]"), // as %v prints a []byte
 	}
 	values := map[string]any{
 		"Key":      k,
