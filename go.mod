@@ -2,9 +2,9 @@ module github.com/cookiecodec/cookiecodec
 
 go 1.26.0
 
-require golang.org/x/crypto v0.59.0
-
 require (
-	github.com/google/go-cmp v0.7.0 // indirect
-	golang.org/x/sys v0.50.0 // indirect
+	github.com/google/go-cmp v0.7.0
+	golang.org/x/crypto v0.59.0
 )
+
+require golang.org/x/sys v0.50.0 // indirect
