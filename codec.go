@@ -112,17 +112,23 @@ var strictBase64 = base64.RawURLEncoding.Strict()
 const adLabel = "cookiecodec v1\x00"
 
 var (
-	// ErrInvalid is returned by Open and Decode for every token that fails
-	// before or during authentication: malformed, too long, of an unknown
-	// version or key, tampered with, or sealed for another cookie name. The
-	// error wraps it with a detail for logs.
+	// ErrInvalid is returned by [Codec.Open] and [Codec.Decode] for every
+	// token they reject other than an expired one: malformed, too long, of
+	// an unknown version or key, tampered with, or sealed for another
+	// cookie name; and, after authentication, issued further in the future
+	// than [Options.Skew] allows, or carrying a compressed body or a
+	// session that does not decode. The error wraps it with a detail for
+	// logs.
 	ErrInvalid = errors.New("cookiecodec: invalid cookie")
 
-	// ErrExpired is returned for an authentic token older than MaxAge.
+	// ErrExpired is returned by [Codec.Open] and [Codec.Decode] for an
+	// authentic token issued more than [Options.MaxAge] ago.
 	ErrExpired = errors.New("cookiecodec: cookie expired")
 
-	// ErrTooLarge is returned by Seal and Encode when the token would be
-	// longer than MaxLength. The error says by how many bytes.
+	// ErrTooLarge is returned by [Codec.Seal] and [Codec.Encode] when the
+	// token would be longer than [Options.MaxLength], or when compressing
+	// a payload longer than [MaxInflatedSize] bytes. The error says by how
+	// many bytes.
 	ErrTooLarge = errors.New("cookiecodec: cookie too large")
 )
 
@@ -145,13 +151,15 @@ type Options struct {
 	// switching Encrypt across a fleet; by default the mode is fixed.
 	AcceptAnyMode bool
 
-	// MaxAge is how long a token is valid after it was issued. Zero means
-	// [DefaultMaxAge]. It must be at least one second.
+	// MaxAge is how long a token is valid after it was issued, counted in
+	// whole seconds (a fraction is dropped). Zero means [DefaultMaxAge].
+	// It must be at least one second.
 	MaxAge time.Duration
 
 	// Skew is how far in the future a token's issue time may be before the
-	// token is rejected, for servers whose clocks differ. Zero means
-	// [DefaultSkew]; it must not be negative. Skew does not extend MaxAge.
+	// token is rejected, for servers whose clocks differ, counted in whole
+	// seconds (a fraction is dropped). Zero means [DefaultSkew]; it must
+	// not be negative. Skew does not extend MaxAge.
 	Skew time.Duration
 
 	// MaxLength is the longest token, in bytes, that the codec seals or
@@ -277,7 +285,9 @@ func appendAD(dst []byte, name string, header []byte) []byte {
 	return append(dst, header...)
 }
 
-// Seal returns a token that carries payload, for the cookie called name.
+// Seal returns a token that carries payload, for the cookie called name,
+// which must be 1 to 255 bytes long. It fails with [ErrTooLarge] if the
+// token would be longer than [Options.MaxLength].
 func (c *Codec) Seal(name string, payload []byte) (string, error) {
 	return c.seal(name, payload, c.now(), rand.Reader)
 }
@@ -353,7 +363,8 @@ func (m *keyMaterial) appendMAC(dst, ad, body []byte) []byte {
 }
 
 // Open authenticates a token sealed for the cookie called name and returns
-// its payload. Every failure returns a nil payload and an error that wraps
+// its payload. A name that is empty or longer than 255 bytes opens no
+// token. Every failure returns a nil payload and an error that wraps
 // [ErrInvalid] or, for an authentic but expired token, [ErrExpired].
 func (c *Codec) Open(name, value string) ([]byte, Info, error) {
 	p, s, info, err := c.open(name, value)

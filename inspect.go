@@ -9,8 +9,8 @@ import (
 
 // MaxUnverifiedLength is the longest token, in bytes, that
 // [InspectUnverified] reads: 87454, the length of an encrypted token that
-// carries [MaxInflatedSize] bytes, twenty times the 4096 bytes browsers
-// keep for a cookie.
+// carries [MaxInflatedSize] bytes, more than twenty-one times the 4096
+// bytes browsers keep for a cookie.
 const MaxUnverifiedLength = ((headerSize+nonceSize+MaxInflatedSize+aeadTagSize)*8 + 5) / 6
 
 // Unverified describes a token read by [InspectUnverified], without any
