@@ -8,7 +8,10 @@
 // [cookiecodec.Info] and errors, so code written against one works with the
 // other.
 //
-//	codec, _ := flask.New(flask.Options{SecretKeys: [][]byte{[]byte(os.Getenv("FLASK_SECRET_KEY"))}})
+//	codec, err := flask.New(flask.Options{SecretKeys: [][]byte{[]byte(os.Getenv("FLASK_SECRET_KEY"))}})
+//	if err != nil {
+//		log.Fatal(err) // FLASK_SECRET_KEY is unset or empty
+//	}
 //	s, info, err := codec.Decode("session", cookie.Value)
 //	user, ok := cookiecodec.Get[string](s, "user")
 //
@@ -128,7 +131,8 @@ const (
 type Options struct {
 	// SecretKeys are Flask's SECRET_KEY followed by its
 	// SECRET_KEY_FALLBACKS: the first signs and every one verifies. Each
-	// must be non-empty, of any length, and none may repeat.
+	// must be non-empty, of any length, and none may repeat. They are
+	// plain bytes: fmt prints them, so never log an Options value.
 	SecretKeys [][]byte
 
 	// Salt is itsdangerous' salt. Empty means [DefaultSalt], Flask's;
@@ -146,12 +150,14 @@ type Options struct {
 	// none, as in Flask, which rejects any cookie signed after its own
 	// current second; [cookiecodec.DefaultSkew] is a reasonable value
 	// beside servers with other clocks. Skew does not extend MaxAge. It
-	// must not be negative.
+	// must not be negative, and counts in whole seconds (a fraction is
+	// dropped).
 	Skew time.Duration
 
 	// MaxLength is the longest cookie value, in bytes, that the codec
-	// writes or reads. Zero means [DefaultMaxLength]. Longer values are
-	// rejected before any decoding.
+	// writes or reads. Zero means [DefaultMaxLength]; it must be at least
+	// 31, the length of the shortest cookie. Longer values are rejected
+	// before any decoding.
 	MaxLength int
 }
 
