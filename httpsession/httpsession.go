@@ -29,9 +29,10 @@
 // Unwrap method.
 //
 // A session is saved when it was modified, when it was opened with a key
-// that is no longer the primary (Info.Stale, so that a key rotation moves
-// every active session to the new key as users come back), and on every
-// request for a permanent session when Options.RefreshEachRequest is set. A
+// that is no longer the primary ([cookiecodec.Info.Stale], so that a key
+// rotation moves every active session to the new key as users come back),
+// and on every request for a permanent session when
+// [Options.RefreshEachRequest] is set. A
 // session that becomes empty deletes its cookie. A handler that never uses
 // the session costs nothing: the cookie is not even decoded, and so not
 // re-issued either (unless RefreshEachRequest is set, which decodes it).
@@ -45,21 +46,21 @@
 // browser closes; the token inside still expires after the codec's MaxAge.
 // [Session.SetPermanent] stores the key "_permanent" in the session, as
 // Flask does, and a permanent session's cookie carries Expires and Max-Age
-// set to Options.MaxAge from now.
+// set to [Options.MaxAge] from now.
 //
 // # Cookie size
 //
 // Browsers keep cookies of up to 4096 bytes ([MaxCookieSize]), counted here
 // on the whole Set-Cookie header value: name, value and attributes. A larger
-// session is either split into numbered cookies (Options.Chunked) or not
-// saved at all: the request fails through Options.ErrorHandler, never with a
+// session is either split into numbered cookies ([Options.Chunked]) or not
+// saved at all: the request fails through [Options.ErrorHandler], never with a
 // cookie the browser silently drops.
 //
 // # Security properties
 //
 // The cookie is HttpOnly, Secure, SameSite=Lax and Path=/ by default. The
 // codec authenticates it; whether the client can read it depends on the
-// codec (see cookiecodec's Options.Encrypt). A stolen cookie replays until
+// codec (see [cookiecodec.Options.Encrypt]). A stolen cookie replays until
 // its token expires: logging out deletes the cookie from the browser, not
 // from an attacker who copied it. SameSite=Lax stops cross-site POSTs from
 // carrying the cookie in current browsers, but it is not a CSRF defence for

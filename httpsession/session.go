@@ -105,7 +105,7 @@ func logDetached(op string) {
 
 // Get returns the value stored under key, and whether there is one. The
 // value is the session's own: after changing a map or slice in place, call
-// [Session.MarkModified]. Use [Get] for a typed read.
+// [Session.MarkModified]. For a typed read, use the function [Get].
 func (s *Session) Get(key string) (any, bool) {
 	if !s.lock() {
 		return nil, false
