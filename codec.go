@@ -33,7 +33,8 @@
 //  1. add a new key as decode-only and roll it out to every server;
 //  2. promote it to primary once every server has it: servers that still run
 //     the old keyring can already open what the new primary seals;
-//  3. keep the old primary as decode-only for MaxAge, then remove it.
+//  3. keep the old primary as decode-only for [Options.MaxAge], then remove
+//     it.
 //
 // A token opened with a decode-only key is reported as [Info.Stale]; the
 // caller re-issues it under the primary, so sessions move to the new key as
@@ -45,15 +46,15 @@
 // cookie of another name, or forge one without a key. What a token does not
 // give:
 //
-//   - Confidentiality without Options.Encrypt: a signed-only token's payload
-//     is only base64-encoded, so the client can read it.
-//   - Revocation: a stolen token replays until it expires (Options.MaxAge
+//   - Confidentiality without [Options.Encrypt]: a signed-only token's
+//     payload is only base64-encoded, so the client can read it.
+//   - Revocation: a stolen token replays until it expires ([Options.MaxAge]
 //     after it was issued), or until its key is removed from the keyring.
 //     Keep server-side state for what must be revoked sooner.
 //   - Freshness between tokens: an older token of the same user opens as
 //     well as a newer one until it expires.
-//   - Length hiding: with Options.Compress, the token's length depends on the
-//     payload's content. If an attacker can put chosen text into a session
+//   - Length hiding: with [Options.Compress], the token's length depends on
+//     the payload's content. If an attacker can put chosen text into a session
 //     that also holds a secret, and observe the cookie's length, compression
 //     lets them guess the secret piece by piece (as in CRIME and BREACH).
 //     Compression is off by default for this reason.

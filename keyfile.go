@@ -32,8 +32,8 @@ const (
 
 // A KeyEntry is one key of a [KeyFile].
 type KeyEntry struct {
-	Key     Key
-	Status  KeyStatus
+	Key     Key       // the key; it prints its id, never its secret
+	Status  KeyStatus // StatusPrimary or StatusDecodeOnly
 	Created time.Time // when the key was made, to the second, in UTC
 }
 

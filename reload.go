@@ -21,7 +21,7 @@ const DefaultReloadInterval = 10 * time.Second
 // except Close, which waits for the polling goroutine that runs them.
 type FileKeySourceOptions struct {
 	// Interval is how often the source checks the key file for changes.
-	// Zero means DefaultReloadInterval. A negative Interval turns polling
+	// Zero means [DefaultReloadInterval]. A negative Interval turns polling
 	// off: the keyring then changes only on [FileKeySource.Reload].
 	Interval time.Duration
 
@@ -40,13 +40,13 @@ type FileKeySourceOptions struct {
 }
 
 // A FileKeySource is a [KeySource] that follows a key file (see [KeyFile]):
-// it checks the file every Interval and, when the file has changed and
+// it checks the file every [FileKeySourceOptions.Interval] and, when the file has changed and
 // parses, swaps in the new keyring. A [Codec] picks up the new keyring on
 // its next call; reading the keyring takes no lock.
 //
 // A file that cannot be read or parsed does not take the service down: the
-// source keeps the keyring it has, reports the failure (OnError,
-// [FileKeySource.Err]) and tries again on the next poll.
+// source keeps the keyring it has, reports the failure
+// ([FileKeySourceOptions.OnError], [FileKeySource.Err]) and tries again on the next poll.
 //
 // The source notices a change by the file's identity as [os.Stat] on the
 // path sees it (following symbolic links), then by a hash of its content.

@@ -133,8 +133,8 @@ func (r *Keyring) Promote(id KeyID) (*Keyring, error) {
 
 // Remove returns a keyring without the decode-only key id. Tokens sealed
 // with that key no longer open. This is step 3 of the [Key rotation]
-// procedure: remove a retired key once MaxAge has passed since it was last
-// the primary, so that every token it sealed has expired.
+// procedure: remove a retired key once [Options.MaxAge] has passed since it
+// was last the primary, so that every token it sealed has expired.
 //
 // Remove refuses an id r does not hold and the id of the primary: promote
 // another key first.

@@ -11,7 +11,7 @@ import (
 // Values may be nil, bool, any Go integer type, float32, float64, string,
 // []byte, time.Time, []any, []string, map[string]any and Session, nested to
 // [MaxSessionDepth]. Decoding normalises them: integers come back as int64
-// (or uint64 above math.MaxInt64), floats as float64, times in UTC, []string
+// (or uint64 above [math.MaxInt64]), floats as float64, times in UTC, []string
 // as []any, and nested maps as map[string]any. [Get] reads a value back as
 // the type it was stored as.
 type Session map[string]any
