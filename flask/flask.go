@@ -55,7 +55,7 @@
 // Flask stores session.permanent as the key "_permanent"; it is an
 // ordinary key here. Permanent or not, Flask rejects a session cookie
 // older than PERMANENT_SESSION_LIFETIME, as [Codec.Decode] does with
-// Options.MaxAge; "_permanent" only decides whether the cookie Flask sets
+// [Options.MaxAge]; "_permanent" only decides whether the cookie Flask sets
 // outlives the browser session.
 //
 // # Key management
@@ -70,9 +70,9 @@
 //
 // # Key rotation
 //
-// Options.SecretKeys lists the current secret first and fallbacks after
-// it. Encode signs with the current secret; Decode tries each secret in
-// order and reports a cookie opened with a fallback as
+// [Options.SecretKeys] lists the current secret first and fallbacks after
+// it. [Codec.Encode] signs with the current secret; [Codec.Decode] tries
+// each secret in order and reports a cookie opened with a fallback as
 // [cookiecodec.Info.Stale], so that the caller re-issues it under the
 // current secret. Flask 3.1 reads SECRET_KEY_FALLBACKS the same way but
 // does not single these cookies out: it signs a cookie again only when it
@@ -88,8 +88,8 @@
 //   - The cookie name is not signed: a cookie made for one name opens under
 //     another, and under any application that shares the secret and salt.
 //     Encode and Decode take the name only to match the native codec.
-//   - A stolen cookie replays until it expires, Options.MaxAge after it was
-//     signed; there is no revocation but changing the secret.
+//   - A stolen cookie replays until it expires, [Options.MaxAge] after it
+//     was signed; there is no revocation but changing the secret.
 //   - Compression is always on when it saves bytes, as in Flask, so the
 //     cookie's length depends on its content: an attacker who can put
 //     chosen text into a session that also holds a secret, and watch the
