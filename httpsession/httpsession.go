@@ -160,8 +160,9 @@ type Options struct {
 	// with the number of cookies and a tilde ("3~"). Chunks left over from
 	// a larger session are deleted when it is saved smaller.
 	//
-	// The codec must accept tokens that long (set cookiecodec's
-	// Options.MaxLength), and every proxy in front of the server must
+	// The codec must accept tokens that long (set
+	// [cookiecodec.Options.MaxLength], or MaxLength in the Options of
+	// package flask), and every proxy in front of the server must
 	// accept a Cookie header that long: nginx refuses header lines over
 	// 8 KiB by default.
 	Chunked bool

@@ -128,7 +128,7 @@ func Get[T any](s *Session, key string) (T, bool) {
 }
 
 // Set stores value under key. The codec rejects values of types it cannot
-// encode when the session is saved, through Options.ErrorHandler.
+// encode when the session is saved, through [Options.ErrorHandler].
 func (s *Session) Set(key string, value any) {
 	if !s.lock() {
 		logDetached("Set")
@@ -189,7 +189,7 @@ func (s *Session) Len() int {
 }
 
 // Permanent reports whether the session is permanent: its cookie outlives
-// the browser session, for Options.MaxAge.
+// the browser session, for [Options.MaxAge].
 func (s *Session) Permanent() bool {
 	if !s.lock() {
 		return false
