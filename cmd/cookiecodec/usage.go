@@ -13,7 +13,8 @@ Exit status:
 
 // keysFrom describes where encode and decode find their keys.
 const keysFrom = `
-Keys (native format), the first found of:
+Keys (native format): --keys FILE if given, else one of the two variables
+(setting both is an error):
   --keys FILE             a key file made by 'cookiecodec keys init'
   COOKIECODEC_KEYS        text-form keys, comma-separated, the first primary
   COOKIECODEC_KEY_FILE    the path of a key file
