@@ -229,9 +229,16 @@ func (c *cli) pickInput(pos []string, name string) (string, int, bool) {
 		return "", c.reject(err), false
 	}
 	p, err := pickCookie(input, name)
+	var none *noCookieError
+	if errors.As(err, &none) {
+		c.errorf("%v", err)
+		c.hintf("%s", inputForms)
+		return "", exitUsage, false
+	}
 	if err != nil {
 		return "", c.reject(err), false
 	}
+	c.chunks = p.chunks
 	if p.dups > 0 {
 		c.hintf("the %s holds %s named %q: using the first", p.from, plural(p.dups, "more cookie", "more cookies"), name)
 	}
@@ -249,6 +256,7 @@ func (c *cli) printDecoded(m meta, s cookiecodec.Session, view *jsonView, asJSON
 	for _, n := range view.hints() {
 		c.hintf("%s", n)
 	}
+	m.Chunks = c.chunks
 	var err error
 	if asJSON {
 		err = writeJSON(c.stdout, struct {

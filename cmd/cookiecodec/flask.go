@@ -166,6 +166,7 @@ func (c *cli) printTagged(m meta, s cookiecodec.Session, asJSON bool) int {
 		c.errorf("%s", trimPrefix(err))
 		return exitRejected
 	}
+	m.Chunks = c.chunks
 	if asJSON {
 		err = writeJSON(c.stdout, struct {
 			meta

@@ -81,6 +81,7 @@ func (c *cli) printInspected(out inspected, extra [][2]string, view *jsonView, a
 	for _, n := range view.hints() {
 		c.hintf("%s", n)
 	}
+	out.Chunks = c.chunks
 	var err error
 	if asJSON {
 		err = writeJSON(c.stdout, out)

@@ -35,6 +35,9 @@ var now = time.Now
 type cli struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	// chunks is how many cookies the input's cookie was joined from, 0
+	// for one that is not chunked.
+	chunks int
 }
 
 // run executes the command in args (without the program name) and returns

@@ -28,8 +28,11 @@ type meta struct {
 	// IssuedAt, in whole seconds, negative for a time in the future.
 	IssuedAt   string `json:"issued_at"`
 	AgeSeconds int64  `json:"age_seconds"`
-	// Length is the cookie value's length, in bytes.
+	// Length is the cookie value's length, in bytes, its chunks joined.
 	Length int `json:"length"`
+	// Chunks is how many cookies the value was joined from; absent for a
+	// cookie that is not chunked.
+	Chunks int `json:"chunks,omitempty"`
 
 	issuedAt time.Time
 }
@@ -86,6 +89,9 @@ func (m meta) print(w io.Writer, extra ...[2]string) {
 		[2]string{"issued at", m.IssuedAt + " (" + ageText(m.AgeSeconds) + ")"},
 		[2]string{"length", strconv.Itoa(m.Length) + " bytes"},
 	)
+	if m.Chunks > 0 {
+		lines = append(lines, [2]string{"chunks", strconv.Itoa(m.Chunks) + " cookies joined"})
+	}
 	lines = append(lines, extra...)
 	for _, l := range lines {
 		fmt.Fprintf(w, "%-10s %s\n", l[0]+":", l[1])

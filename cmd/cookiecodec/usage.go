@@ -7,8 +7,9 @@ Exit status:
   1  the cookie was rejected: malformed, tampered with, signed by an unknown
      key, made for another cookie name, expired, or input over 1 MiB
   2  usage or configuration error: unknown command or flag, missing or
-     malformed key file or secret, invalid JSON input, or a session that
-     does not fit in a cookie
+     malformed key file or secret, input that holds no cookie of the name,
+     invalid JSON input, a session that does not fit in a cookie, or a key
+     retired too soon
 `
 
 // keysFrom describes where encode and decode find their keys.
@@ -178,10 +179,15 @@ goes to stderr, or with --json into a wrapper object on stdout. A cookie
 opened with a decode-only key is valid, and a hint says that a server would
 re-issue it under the primary.
 
-VALUE is the cookie value, a "Cookie:" or "Set-Cookie:" header line, or a
-"name=value; name2=value2" string copied from a browser; the cookie named
---name is picked. Without VALUE, or with "-", the input is read from stdin
-(at most 1 MiB).
+VALUE is the cookie value, or what holds it as copied from a browser or a
+terminal: "Cookie:" or "Set-Cookie:" header lines, a "name=value;
+name2=value2" string, a row of the browser's cookie table (tab-separated),
+a Netscape cookie-jar line, a "name: value" line, or a curl command line
+("Copy as cURL") with -H 'Cookie: ...' or -b '...'. The cookie named --name
+is picked. A chunked cookie, as httpsession writes one ("N~..." in the
+first cookie, then NAME.1 to NAME.N-1), is joined from its chunks. Without
+VALUE, or with "-", the input is read from stdin (at most 1 MiB). Input
+that holds no cookie named --name is a usage error (exit 2).
 
 Flags:
   --keys FILE        key file (see Keys below)
@@ -208,9 +214,10 @@ read anyway, also the payload, marked UNVERIFIED. Nothing inspect prints
 is authenticated: anyone can make a cookie that shows these values. Use
 decode to verify. Flask cookies show their timestamp and payload.
 
-VALUE is read as by decode: a value, a Cookie or Set-Cookie line, or a
-cookie list, from which the cookie named --name (default session) is
-picked; stdin without VALUE or with "-".
+VALUE is read as by decode: a value, Cookie or Set-Cookie lines, a cookie
+list, a browser cookie-table row, a cookie-jar line, "name: value", or a
+curl command, from which the cookie named --name (default session) is
+picked and its chunks joined; stdin without VALUE or with "-".
 
 Flags:
   --json             print the result as a JSON object
