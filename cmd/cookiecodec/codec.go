@@ -24,6 +24,7 @@ type codecFlags struct {
 	name       string
 	format     string
 	secretFile string
+	salt       string
 }
 
 func (f *codecFlags) register(flags *flag.FlagSet, defaultFormat string) {
@@ -31,6 +32,7 @@ func (f *codecFlags) register(flags *flag.FlagSet, defaultFormat string) {
 	flags.StringVar(&f.name, "name", "session", "")
 	flags.StringVar(&f.format, "format", defaultFormat, "")
 	flags.StringVar(&f.secretFile, "secret-file", "", "")
+	flags.StringVar(&f.salt, "salt", "", "")
 }
 
 // check validates the shared flags and returns a usage error message.
@@ -104,8 +106,8 @@ func (c *cli) encode(args []string) int {
 		}
 		return c.encodeFlask(cf, data)
 	}
-	if cf.secretFile != "" {
-		return c.usageError("encode", "--secret-file applies to --format flask only")
+	if cf.secretFile != "" || cf.salt != "" {
+		return c.usageError("encode", "--secret-file and --salt apply to --format flask only")
 	}
 	s, err := parseSession(data)
 	if err != nil {
@@ -151,6 +153,7 @@ func (c *cli) decode(args []string) int {
 		if maxAge, err = parseMaxAge(*maxAgeText); err != nil {
 			return c.usageError("decode", "%v", err)
 		}
+		c.maxAgeText = *maxAgeText
 	}
 	value, status, ok := c.pickInput(pos, cf.name)
 	if !ok {
@@ -166,11 +169,12 @@ func (c *cli) decode(args []string) int {
 	if *tagged {
 		return c.usageError("decode", "--tagged applies to Flask cookies only, and this is a native cookie")
 	}
-	if cf.secretFile != "" {
-		return c.usageError("decode", "--secret-file applies to Flask cookies only, and this is a native cookie")
+	if cf.secretFile != "" || cf.salt != "" {
+		return c.usageError("decode", "--secret-file and --salt apply to Flask cookies only, and this is a native cookie")
 	}
 	// A malformed cookie is rejected whether or not keys are configured.
-	if _, err := cookiecodec.InspectUnverified(value); err != nil {
+	u, err := cookiecodec.InspectUnverified(value)
+	if err != nil {
 		status := c.reject(err)
 		if detectFormat(value) == formatFlask {
 			c.hintf("this looks like a Flask cookie: use --format flask or auto")
@@ -193,7 +197,7 @@ func (c *cli) decode(args []string) int {
 	}
 	s, info, err := codec.Decode(cf.name, value)
 	if err != nil {
-		return c.rejectCookie(err)
+		return c.rejectCookie(err, u.IssuedAt, codec.MaxAge())
 	}
 	m := newMeta(formatNative, info.IssuedAt, len(value))
 	m.Version = 1
@@ -213,12 +217,36 @@ func (c *cli) decode(args []string) int {
 }
 
 // rejectCookie reports an error from a decoder: a rejection for the
-// library's rejection sentinels, a configuration error otherwise.
-func (c *cli) rejectCookie(err error) int {
-	if errors.Is(err, cookiecodec.ErrInvalid) || errors.Is(err, cookiecodec.ErrExpired) {
+// library's rejection sentinels, a configuration error otherwise. An
+// expired cookie, issued at issuedAt, is said to have expired so long
+// after maxAge, in days if --max-age was given in days or not at all.
+func (c *cli) rejectCookie(err error, issuedAt time.Time, maxAge time.Duration) int {
+	if errors.Is(err, cookiecodec.ErrExpired) {
+		over := now().Unix() - issuedAt.Unix() - int64(maxAge/time.Second)
+		text := c.maxAgeText
+		if text == "" {
+			text = durationText(int64(maxAge / time.Second))
+		}
+		c.errorf("cookie expired %s ago (max age %s)", c.durationIn(over), text)
+		return exitRejected
+	}
+	if errors.Is(err, cookiecodec.ErrInvalid) {
 		return c.reject(err)
 	}
 	return c.configError(err)
+}
+
+// durationIn words a count of seconds in the units --max-age was given
+// in: with days ("3d4h") for days or no --max-age, else as Go writes
+// durations, in hours at most ("76h").
+func (c *cli) durationIn(s int64) string {
+	if c.maxAgeText == "" || strings.HasSuffix(c.maxAgeText, "d") || s < 0 {
+		return durationText(s)
+	}
+	text := (time.Duration(s) * time.Second).String()
+	text = strings.TrimSuffix(text, "0s")
+	text = strings.TrimSuffix(text, "0m")
+	return text
 }
 
 // pickInput reads decode's or inspect's input and picks the cookie called

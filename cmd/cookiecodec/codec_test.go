@@ -324,7 +324,7 @@ func TestDecodeConfigErrors(t *testing.T) {
 		{"invalid --name", nil, []string{"--name", "a b"}, `--name "a b" is not a valid cookie name`},
 		{"two values", nil, []string{value, value}, "decode takes one cookie, got 2 arguments"},
 		{"--tagged on a native cookie", nil, []string{"--tagged"}, "--tagged applies to Flask cookies only"},
-		{"--secret-file on a native cookie", nil, []string{"--secret-file", bad}, "--secret-file applies to Flask cookies only"},
+		{"--secret-file on a native cookie", nil, []string{"--secret-file", bad}, "--secret-file and --salt apply to Flask cookies only"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for v, s := range tc.env {
@@ -365,7 +365,7 @@ func TestEncodeErrors(t *testing.T) {
 		{"over 1 MiB", `{"a":"` + strings.Repeat("x", maxJSONInput) + `"}`, nil, "JSON input is more than 1048576 bytes"},
 		{"argument", `{}`, []string{"x"}, "encode reads the session from stdin and takes no arguments"},
 		{"--format auto", `{}`, []string{"--format", "auto"}, `--format "auto" is not one of native, flask`},
-		{"--secret-file without flask", `{}`, []string{"--secret-file", "x"}, "--secret-file applies to --format flask only"},
+		{"--secret-file without flask", `{}`, []string{"--secret-file", "x"}, "--secret-file and --salt apply to --format flask only"},
 		{"--encrypt with flask", `{}`, []string{"--format", "flask", "--encrypt"}, "--encrypt and --compress apply to the native format only"},
 		{"bad name", `{}`, []string{"--name", "a;b"}, "not a valid cookie name"},
 	} {

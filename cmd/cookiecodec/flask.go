@@ -88,6 +88,7 @@ func (c *cli) flaskCodec(cf codecFlags, opts flask.Options) (*flask.Codec, error
 		return nil, err
 	}
 	opts.SecretKeys = secrets
+	opts.Salt = cf.salt
 	return flask.New(opts)
 }
 
@@ -113,7 +114,8 @@ func (c *cli) encodeFlask(cf codecFlags, data []byte) int {
 // decodeFlask verifies a Flask cookie and prints its session.
 func (c *cli) decodeFlask(cf codecFlags, value string, maxAge time.Duration, asJSON, tagged bool) int {
 	// A malformed cookie is rejected whether or not secrets are configured.
-	if _, err := flask.InspectUnverified(value); err != nil {
+	u, err := flask.InspectUnverified(value)
+	if err != nil {
 		status := c.reject(err)
 		if detectFormat(value) == formatNative {
 			c.hintf("this looks like a native cookiecodec cookie: use --format native or auto")
@@ -126,7 +128,10 @@ func (c *cli) decodeFlask(cf codecFlags, value string, maxAge time.Duration, asJ
 	}
 	s, info, err := codec.Decode(cf.name, value)
 	if err != nil {
-		return c.rejectCookie(err)
+		if maxAge == 0 {
+			maxAge = flask.DefaultMaxAge
+		}
+		return c.rejectCookie(err, u.IssuedAt, maxAge)
 	}
 	m := newMeta(formatFlask, info.IssuedAt, len(value))
 	m.Mode = modeName(false)

@@ -41,7 +41,7 @@ Commands:
   encode                    JSON object on stdin -> cookie value on stdout
   decode [VALUE|-]          cookie -> the session as JSON on stdout
   inspect [VALUE|-]         show what a cookie claims, without any key
-  version                   print the version
+  version, --version        print the version
   help [COMMAND]            print the usage of a command
 
 Run 'cookiecodec COMMAND -h' for a command's flags and examples.
@@ -142,7 +142,7 @@ Example:
 ` + exitStatuses
 
 const usageEncode = `usage: cookiecodec encode [--keys FILE] [--name N] [--encrypt] [--compress]
-       cookiecodec encode --format flask [--secret-file FILE]
+       cookiecodec encode --format flask [--secret-file FILE] [--salt S]
 
 Read a session as a JSON object on stdin and print a cookie value for it.
 Integers written without fraction or exponent become 64-bit integers,
@@ -157,6 +157,8 @@ Flags:
                      the package documentation on the length side channel
   --format F         native (default) or flask
   --secret-file FILE Flask secrets (see Secrets below)
+  --salt S           Flask: the salt of the app's session interface
+                     (default cookie-session, Flask's)
 
 With --format flask the input is Flask's tagged JSON (what decode --tagged
 prints), so tuples, bytes, Markup, UUIDs and datetimes keep their types;
@@ -170,7 +172,7 @@ Examples:
 ` + exitStatuses
 
 const usageDecode = `usage: cookiecodec decode [--keys FILE] [--name N] [--max-age D] [--json] [VALUE|-]
-       cookiecodec decode --format flask [--secret-file FILE] [--tagged] [VALUE|-]
+       cookiecodec decode --format flask [--secret-file FILE] [--salt S] [--tagged] [VALUE|-]
 
 Verify a cookie and print its session as a JSON object on stdout: integers
 exactly, bytes as standard base64, times as RFC 3339 in UTC. What opened
@@ -197,6 +199,8 @@ Flags:
   --json             print {"session": ..., and the metadata} on stdout
   --format F         auto (default: by the cookie's shape), native or flask
   --secret-file FILE Flask secrets (see Secrets below)
+  --salt S           Flask: the salt of the app's session interface
+                     (default cookie-session, Flask's)
   --tagged           Flask: print Flask's own tagged JSON, which encode
                      --format flask reads back with every type kept
 ` + keysFrom + `
