@@ -64,7 +64,16 @@ func checkCookieName(name string) error {
 }
 
 // loadKeyring returns the native keyring: from the key file named by
-// --keys, or else from the environment.
+// --keys, or else from the environment. It warns of keys that do not look
+// random.
+func (c *cli) loadKeyring(path string) (*cookiecodec.Keyring, error) {
+	ring, err := loadKeyring(path)
+	if err == nil {
+		c.warnWeakKeys(ring)
+	}
+	return ring, err
+}
+
 func loadKeyring(path string) (*cookiecodec.Keyring, error) {
 	if path != "" {
 		f, err := cookiecodec.LoadKeyFile(path)
@@ -113,7 +122,7 @@ func (c *cli) encode(args []string) int {
 	if err != nil {
 		return c.configError(err)
 	}
-	ring, err := loadKeyring(cf.keys)
+	ring, err := c.loadKeyring(cf.keys)
 	if err != nil {
 		return c.configError(err)
 	}
@@ -181,7 +190,7 @@ func (c *cli) decode(args []string) int {
 		}
 		return status
 	}
-	ring, err := loadKeyring(cf.keys)
+	ring, err := c.loadKeyring(cf.keys)
 	if err != nil {
 		return c.configError(err)
 	}

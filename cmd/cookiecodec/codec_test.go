@@ -255,14 +255,17 @@ func wantRejection(t *testing.T, r result, input, secret string) {
 	if r.stdout != "" {
 		t.Errorf("stdout = %q, want nothing", r.stdout)
 	}
-	lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
-	if !strings.HasPrefix(lines[0], "cookiecodec: error: ") {
-		t.Errorf("stderr = %q, want it to start with \"cookiecodec: error: \"", r.stderr)
-	}
-	for _, l := range lines[1:] {
-		if !strings.HasPrefix(l, "cookiecodec: hint: ") {
+	errors := 0
+	for _, l := range strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n") {
+		switch {
+		case strings.HasPrefix(l, "cookiecodec: error: "):
+			errors++
+		case !strings.HasPrefix(l, "cookiecodec: hint: "):
 			t.Errorf("stderr has the line %q besides the error, want only hints", l)
 		}
+	}
+	if errors != 1 {
+		t.Errorf("stderr = %q, want one \"cookiecodec: error: \" line", r.stderr)
 	}
 	if secret != "" && strings.Contains(r.stderr, secret) {
 		t.Errorf("stderr contains the secret: %q", r.stderr)

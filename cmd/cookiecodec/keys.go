@@ -222,6 +222,7 @@ func (c *cli) keysList(args []string) int {
 	if err != nil {
 		return c.keyFileError(args[0], err)
 	}
+	c.warnWeakKeys(f.Keyring())
 	w := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
 	for _, e := range f.Entries() {
 		line := fmt.Sprintf("%s\t%s\t%s", e.Key.ID(), e.Status, e.Created.UTC().Format(time.RFC3339))

@@ -5,7 +5,8 @@ const exitStatuses = `
 Exit status:
   0  success
   1  the cookie was rejected: malformed, tampered with, signed by an unknown
-     key, made for another cookie name, expired, or input over 1 MiB
+     key, made for another cookie name, expired, or input over 1 MiB; for
+     audit, no line of the wordlist signed the cookie
   2  usage or configuration error: unknown command or flag, missing or
      malformed key file or secret, input that holds no cookie of the name,
      invalid JSON input, a session that does not fit in a cookie, or a key
@@ -41,6 +42,8 @@ Commands:
   encode                    JSON object on stdin -> cookie value on stdout
   decode [VALUE|-]          cookie -> the session as JSON on stdout
   inspect [VALUE|-]         show what a cookie claims, without any key
+  audit --wordlist FILE [VALUE|-]
+                            find a Flask cookie's secret key in a wordlist
   version, --version        print the version
   help [COMMAND]            print the usage of a command
 
@@ -232,6 +235,27 @@ Examples:
   cookiecodec inspect --json 'Cookie: theme=dark; session=AQAzN4Vu...'
 ` + exitStatuses
 
+const usageAudit = `usage: cookiecodec audit --wordlist FILE [--salt S] [--name N] [VALUE|-]
+
+Check a Flask app for a guessable secret key: try every line of FILE as the
+secret that signed the Flask cookie VALUE (read as by decode; stdin without
+VALUE or with "-"). When one verifies the cookie, print it on stdout and
+exit 0; when none does, exit 1. One trailing carriage return per line is
+dropped, and empty lines and lines over 4096 bytes are skipped.
+
+The wordlist is read as a stream, in bounded memory, and the candidates are
+tried on every core. On a terminal, stderr shows how many were tried; it
+stays silent otherwise.
+
+Flags:
+  --wordlist FILE    candidate secrets, one a line
+  --salt S           the app's session salt (default cookie-session, Flask's)
+  --name N           cookie name to pick from a header (default session)
+
+Example:
+  cookiecodec audit --wordlist rockyou.txt 'eyJ1c2VyIjoiYWRhIn0.Z0f2bA.xyz...'
+` + exitStatuses
+
 const usageVersion = `usage: cookiecodec version
 
 Print the version of cookiecodec this program was built from.
@@ -249,5 +273,6 @@ var usages = map[string]string{
 	"encode":       usageEncode,
 	"decode":       usageDecode,
 	"inspect":      usageInspect,
+	"audit":        usageAudit,
 	"version":      usageVersion,
 }
