@@ -80,7 +80,7 @@ func (c *cli) audit(args []string) int {
 	}
 	// The secret is the result the user asked for: it goes to stdout
 	// alone, so that a script can take it.
-	c.stdout.Write(append(res.secret, '\n'))
+	io.WriteString(c.stdout, res.secret.reveal()+"\n")
 	c.hintf("line %d of the wordlist signed this cookie: the app's SECRET_KEY is guessable; replace it with 'cookiecodec keygen' or Python's secrets.token_hex(32)", res.line)
 	return exitOK
 }
@@ -119,7 +119,7 @@ type batch struct {
 // crackResult is what crack found.
 type crackResult struct {
 	found          bool
-	secret         []byte
+	secret         secret
 	line           int64 // of the wordlist, from 1
 	tried, skipped int64
 }
@@ -157,7 +157,7 @@ func crack(r io.Reader, t *flaskTarget, workers int, progress func(int64, time.D
 					if w.try(b.data[start:end]) {
 						once.Do(func() {
 							res.found = true
-							res.secret = append([]byte(nil), b.data[start:end]...)
+							res.secret = hide(string(b.data[start:end]))
 							res.line = b.lines[i]
 						})
 						stop.Store(true)

@@ -279,7 +279,7 @@ func (c *cli) pickInput(pos []string, name string) (string, int, bool) {
 	if p.dups > 0 {
 		c.hintf("the %s holds %s named %q: using the first", p.from, plural(p.dups, "more cookie", "more cookies"), name)
 	}
-	return p.value, 0, true
+	return p.value.reveal(), 0, true
 }
 
 // printDecoded prints a decoded session and its metadata: the session on

@@ -51,7 +51,7 @@ func readInput(args []string, stdin io.Reader) (string, error) {
 
 // picked is the cookie value found in an input, with how it was found.
 type picked struct {
-	value string
+	value secret
 	// from says what the input was: "value", "Cookie header",
 	// "Set-Cookie header", "cookie list", "cookie table row",
 	// "cookie-jar line", "name: value line", "curl command", or "input"
@@ -66,7 +66,10 @@ type picked struct {
 }
 
 // A cookiePair is one cookie found in the input.
-type cookiePair struct{ name, value string }
+type cookiePair struct {
+	name  string
+	value secret
+}
 
 // pickCookie finds the value of the cookie called name in input (see
 // inputForms), and joins the chunks of a chunked cookie the way
@@ -82,7 +85,7 @@ func pickCookie(input, name string) (picked, error) {
 		return picked{}, noCookie("the input is empty")
 	}
 	if isBareValue(s) {
-		return picked{value: unquote(s), from: "value"}, nil
+		return picked{value: hide(unquote(s)), from: "value"}, nil
 	}
 	pairs, from, err := parsePairs(s)
 	if err != nil {
@@ -113,10 +116,10 @@ func pickCookie(input, name string) (picked, error) {
 		return picked{}, noCookie("no cookie found in the %s", from)
 	case !found:
 		return picked{}, noCookie("no cookie named %q in the %s (it has %s)", name, from, listNames(names))
-	case p.value == "":
+	case p.value.reveal() == "":
 		return picked{}, fmt.Errorf("cookie %q is empty in the %s", name, from)
 	}
-	n, rest := chunkCount(p.value)
+	n, rest := chunkCount(p.value.reveal())
 	if n == 0 {
 		if len(chunkIDs) > 0 {
 			return picked{}, fmt.Errorf("the %s holds chunk %s.%d, but cookie %q does not start with a chunk count such as \"2~\"", from, name, chunkIDs[0], name)
@@ -138,7 +141,7 @@ func pickCookie(input, name string) (picked, error) {
 		}
 		b.WriteString(v)
 	}
-	p.value, p.chunks = b.String(), n
+	p.value, p.chunks = hide(b.String()), n
 	return p, nil
 }
 
@@ -186,7 +189,7 @@ func chunksOf(pairs []cookiePair, name string) []int {
 func firstValue(pairs []cookiePair, name string) (string, bool) {
 	for _, c := range pairs {
 		if c.name == name {
-			return c.value, true
+			return c.value.reveal(), true
 		}
 	}
 	return "", false
@@ -229,17 +232,17 @@ func parsePairs(s string) ([]cookiePair, string, error) {
 			f := strings.Split(line, "\t")
 			if len(f) == 7 && isJarBool(f[1]) && isJarBool(f[3]) {
 				kind("cookie-jar line")
-				pairs = append(pairs, cookiePair{strings.TrimSpace(f[5]), unquote(strings.TrimSpace(f[6]))})
+				pairs = append(pairs, cookiePair{strings.TrimSpace(f[5]), hide(unquote(strings.TrimSpace(f[6])))})
 			} else if len(f) >= 2 {
 				kind("cookie table row")
-				pairs = append(pairs, cookiePair{strings.TrimSpace(f[0]), unquote(strings.TrimSpace(f[1]))})
+				pairs = append(pairs, cookiePair{strings.TrimSpace(f[0]), hide(unquote(strings.TrimSpace(f[1])))})
 			}
 		case strings.ContainsAny(line, "=;"):
 			kind("cookie list")
 			pairs = appendPairs(pairs, line)
 		default:
 			if n, v, ok := strings.Cut(line, ":"); ok && isToken(strings.TrimSpace(n)) {
-				named = append(named, cookiePair{strings.TrimSpace(n), unquote(strings.TrimSpace(v))})
+				named = append(named, cookiePair{strings.TrimSpace(n), hide(unquote(strings.TrimSpace(v)))})
 			}
 		}
 	}
@@ -264,7 +267,7 @@ func appendPairs(pairs []cookiePair, list string) []cookiePair {
 		n, v, ok := strings.Cut(strings.TrimSpace(pair), "=")
 		n = strings.TrimSpace(n)
 		if ok && n != "" {
-			pairs = append(pairs, cookiePair{n, unquote(strings.TrimSpace(v))})
+			pairs = append(pairs, cookiePair{n, hide(unquote(strings.TrimSpace(v)))})
 		}
 	}
 	return pairs
