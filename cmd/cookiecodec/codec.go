@@ -95,6 +95,7 @@ func (c *cli) encode(args []string) int {
 	cf.register(flags, formatNative)
 	encrypt := flags.Bool("encrypt", false, "")
 	compress := flags.Bool("compress", false, "")
+	typed := flags.Bool("typed", false, "")
 	pos, status, ok := c.parseFlags(flags, "encode", args)
 	if !ok {
 		return status
@@ -110,15 +111,19 @@ func (c *cli) encode(args []string) int {
 		return c.configError(err)
 	}
 	if cf.format == formatFlask {
-		if *encrypt || *compress {
-			return c.usageError("encode", "--encrypt and --compress apply to the native format only")
+		if *encrypt || *compress || *typed {
+			return c.usageError("encode", "--encrypt, --compress and --typed apply to the native format only; Flask's tagged JSON keeps Flask's types")
 		}
 		return c.encodeFlask(cf, data)
 	}
 	if cf.secretFile != "" || cf.salt != "" {
 		return c.usageError("encode", "--secret-file and --salt apply to --format flask only")
 	}
-	s, err := parseSession(data)
+	parse := parseSession
+	if *typed {
+		parse = parseTypedSession
+	}
+	s, err := parse(data)
 	if err != nil {
 		return c.configError(err)
 	}
@@ -146,6 +151,7 @@ func (c *cli) decode(args []string) int {
 	maxAgeText := flags.String("max-age", "", "")
 	asJSON := flags.Bool("json", false, "")
 	tagged := flags.Bool("tagged", false, "")
+	typed := flags.Bool("typed", false, "")
 	pos, status, ok := c.parseFlags(flags, "decode", args)
 	if !ok {
 		return status
@@ -173,6 +179,9 @@ func (c *cli) decode(args []string) int {
 		format = detectFormat(value)
 	}
 	if format == formatFlask {
+		if *typed {
+			return c.usageError("decode", "--typed applies to native cookies: for Flask cookies, --tagged prints Flask's own typed JSON")
+		}
 		return c.decodeFlask(cf, value, maxAge, *asJSON, *tagged)
 	}
 	if *tagged {
@@ -215,7 +224,11 @@ func (c *cli) decode(args []string) int {
 	m.KeyID = info.KeyID.String()
 	primary := info.KeyID == ring.Primary().ID()
 	m.Primary = &primary
-	status = c.printDecoded(m, s, nil, *asJSON)
+	if *typed {
+		status = c.printTyped(m, s, *asJSON)
+	} else {
+		status = c.printDecoded(m, s, nil, *asJSON)
+	}
 	if !primary {
 		c.hintf("opened with decode-only key %s: a server would re-issue this cookie under the primary %s", info.KeyID, ring.Primary().ID())
 	}
@@ -282,6 +295,17 @@ func (c *cli) pickInput(pos []string, name string) (string, int, bool) {
 	return p.value.reveal(), 0, true
 }
 
+// printTyped prints a native session as typed JSON, as printDecoded
+// prints it as JSON.
+func (c *cli) printTyped(m meta, s cookiecodec.Session, asJSON bool) int {
+	out, err := typedValue(s)
+	if err != nil {
+		c.errorf("%v", err)
+		return exitRejected
+	}
+	return c.printSession(m, out, asJSON)
+}
+
 // printDecoded prints a decoded session and its metadata: the session on
 // stdout and the metadata on stderr, or both in one object on stdout. view
 // converts the session's values to JSON; nil means the native types only.
@@ -293,12 +317,17 @@ func (c *cli) printDecoded(m meta, s cookiecodec.Session, view *jsonView, asJSON
 	for _, n := range view.hints() {
 		c.hintf("%s", n)
 	}
+	return c.printSession(m, out, asJSON)
+}
+
+// printSession prints a session converted for JSON, and its metadata.
+func (c *cli) printSession(m meta, out any, asJSON bool) int {
 	m.Chunks = c.chunks
 	var err error
 	if asJSON {
 		err = writeJSON(c.stdout, struct {
 			meta
-			Session map[string]any `json:"session"`
+			Session any `json:"session"`
 		}{m, out})
 	} else {
 		m.print(c.stderr)

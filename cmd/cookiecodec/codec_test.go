@@ -369,7 +369,7 @@ func TestEncodeErrors(t *testing.T) {
 		{"argument", `{}`, []string{"x"}, "encode reads the session from stdin and takes no arguments"},
 		{"--format auto", `{}`, []string{"--format", "auto"}, `--format "auto" is not one of native, flask`},
 		{"--secret-file without flask", `{}`, []string{"--secret-file", "x"}, "--secret-file and --salt apply to --format flask only"},
-		{"--encrypt with flask", `{}`, []string{"--format", "flask", "--encrypt"}, "--encrypt and --compress apply to the native format only"},
+		{"--encrypt with flask", `{}`, []string{"--format", "flask", "--encrypt"}, "--encrypt, --compress and --typed apply to the native format only"},
 		{"bad name", `{}`, []string{"--name", "a;b"}, "not a valid cookie name"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

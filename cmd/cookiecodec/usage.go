@@ -144,13 +144,15 @@ Example:
   cookiecodec keys list keys.json
 ` + exitStatuses
 
-const usageEncode = `usage: cookiecodec encode [--keys FILE] [--name N] [--encrypt] [--compress]
+const usageEncode = `usage: cookiecodec encode [--keys FILE] [--name N] [--encrypt] [--compress] [--typed]
        cookiecodec encode --format flask [--secret-file FILE] [--salt S]
 
 Read a session as a JSON object on stdin and print a cookie value for it.
 Integers written without fraction or exponent become 64-bit integers,
 exactly; other numbers become floats. Strings stay strings: decode prints
-bytes and times as strings too.
+bytes and times as strings too. With --typed the input is typed JSON, what
+decode --typed prints, in which bytes, times, floats and large integers
+keep their types (see the README, "Typed JSON").
 
 Flags:
   --keys FILE        key file (see Keys below)
@@ -158,6 +160,7 @@ Flags:
   --encrypt          encrypt the session, so the client cannot read it
   --compress         compress the session when that makes it shorter; see
                      the package documentation on the length side channel
+  --typed            read typed JSON, as decode --typed prints it
   --format F         native (default) or flask
   --secret-file FILE Flask secrets (see Secrets below)
   --salt S           Flask: the salt of the app's session interface
@@ -174,7 +177,7 @@ Examples:
       cookiecodec encode --format flask --secret-file secrets.txt
 ` + exitStatuses
 
-const usageDecode = `usage: cookiecodec decode [--keys FILE] [--name N] [--max-age D] [--json] [VALUE|-]
+const usageDecode = `usage: cookiecodec decode [--keys FILE] [--name N] [--max-age D] [--json] [--typed] [VALUE|-]
        cookiecodec decode --format flask [--secret-file FILE] [--salt S] [--tagged] [VALUE|-]
 
 Verify a cookie and print its session as a JSON object on stdout: integers
@@ -200,6 +203,11 @@ Flags:
   --max-age D        reject cookies issued longer ago than D, a duration
                      such as 90m, 12h or 31d (default 31d)
   --json             print {"session": ..., and the metadata} on stdout
+  --typed            native: print typed JSON, which encode --typed reads
+                     back to the same payload bytes: {"$bytes": "..."},
+                     {"$time": "..."}, {"$int": "..."} beyond 2^53,
+                     {"$uint": "..."}, {"$float": "NaN"}, {"$float32": "0.1"},
+                     and {"$map": {...}} for an object with '$' keys
   --format F         auto (default: by the cookie's shape), native or flask
   --secret-file FILE Flask secrets (see Secrets below)
   --salt S           Flask: the salt of the app's session interface
@@ -209,6 +217,7 @@ Flags:
 ` + keysFrom + `
 Examples:
   cookiecodec decode --keys keys.json 'AQAzN4Vu...'
+  cookiecodec decode --typed "$C" | jq '.user = "bob"' | cookiecodec encode --typed
   pbpaste | cookiecodec decode --max-age 12h        # a copied Cookie: line
   FLASK_SECRET_KEY=dev cookiecodec decode 'eyJ1c2VyIjoiYWRhIn0.Z0f2bA.xyz...'
 ` + exitStatuses
