@@ -93,11 +93,18 @@ func pickCookie(input, name string) (picked, error) {
 	}
 	p := picked{from: from}
 	found := false
+	// The names of the other cookies, for the error: the first few, and
+	// how many in all, counted through a set so that a header of many
+	// cookies costs linear time.
 	var names []string
+	seen := map[string]bool{}
 	for _, c := range pairs {
 		if c.name != name {
-			if !slices.Contains(names, printableName(c.name)) {
-				names = append(names, printableName(c.name))
+			if n := printableName(c.name); !seen[n] {
+				seen[n] = true
+				if len(names) < maxListedNames {
+					names = append(names, n)
+				}
 			}
 			continue
 		}
@@ -115,7 +122,7 @@ func pickCookie(input, name string) (picked, error) {
 	case !found && len(pairs) == 0:
 		return picked{}, noCookie("no cookie found in the %s", from)
 	case !found:
-		return picked{}, noCookie("no cookie named %q in the %s (it has %s)", name, from, listNames(names))
+		return picked{}, noCookie("no cookie named %q in the %s (it has %s)", name, from, listNames(names, len(seen)))
 	case p.value.reveal() == "":
 		return picked{}, fmt.Errorf("cookie %q is empty in the %s", name, from)
 	}
@@ -408,11 +415,13 @@ func printableName(n string) string {
 	return n
 }
 
-// listNames joins up to five names for an error message.
-func listNames(names []string) string {
-	const most = 5
-	if len(names) > most {
-		return fmt.Sprintf("%s and %d more", strings.Join(quoteAll(names[:most]), ", "), len(names)-most)
+// maxListedNames is how many cookie names an error lists.
+const maxListedNames = 5
+
+// listNames joins names, the first of total, for an error message.
+func listNames(names []string, total int) string {
+	if total > len(names) {
+		return fmt.Sprintf("%s and %d more", strings.Join(quoteAll(names), ", "), total-len(names))
 	}
 	return strings.Join(quoteAll(names), ", ")
 }
