@@ -24,6 +24,12 @@ func (c *clock) now() time.Time {
 	return c.t
 }
 
+// pin sets r's clocks to c.
+func (c *clock) pin(r *Revoker) {
+	r.now = c.now
+	r.clock = func() time.Duration { return c.now().Sub(testNow) }
+}
+
 func (c *clock) advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -60,7 +66,7 @@ func newRevoker(t testing.TB, clk *clock, opts RevokerOptions) (*Revoker, *count
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.now = clk.now
+	clk.pin(r)
 	return r, store
 }
 
@@ -155,7 +161,7 @@ func TestIssueTimeAfterRevocation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	other.now = behind.now
+	behind.pin(other)
 	ctx := context.Background()
 	// The other server has cached the subject's answer before the
 	// revocation, and its clock is 300 ms behind.
@@ -199,7 +205,7 @@ func TestRevokerCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	there.now = clk.now
+	clk.pin(there)
 	ctx := context.Background()
 	issued := clk.now().Add(-time.Minute)
 	if err := here.Check(ctx, "harry", issued); err != nil {
@@ -353,7 +359,7 @@ func TestRevokeRetain(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r.now = clk.now
+			clk.pin(r)
 			if err := r.Revoke(context.Background(), "harry"); err != nil {
 				t.Fatal(err)
 			}
@@ -424,5 +430,24 @@ func TestMemoryStore(t *testing.T) {
 	}
 	if n := len(m.records); n > 1100 {
 		t.Errorf("store holds %d records, want the ~1000 not forgotten", n)
+	}
+}
+
+// BenchmarkRevokerCheck is one check answered by the cache.
+func BenchmarkRevokerCheck(b *testing.B) {
+	r, err := NewRevoker(NewMemoryStore(), RevokerOptions{CacheFor: time.Hour})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	issued := time.Now()
+	if err := r.Check(ctx, "harry", issued); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := r.Check(ctx, "harry", issued); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
