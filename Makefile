@@ -1,6 +1,6 @@
 # make test runs everything CI runs except the fuzz smoke run.
 # Set COOKIECODEC_REQUIRE_PEERS=1 to turn "peer not installed" skips
-# (Flask, Chromium) into failures, as CI does.
+# (Flask, Chromium, redis-server) into failures, as CI does.
 
 GO ?= go
 FUZZTIME ?= 2m
@@ -15,9 +15,11 @@ fmtcheck:
 vet:
 	$(GO) vet ./...
 	cd interop && $(GO) vet ./...
+	cd redisstore && $(GO) vet ./...
 
 unit:
 	$(GO) test -race ./...
+	cd redisstore && $(GO) test -race ./...
 
 interop:
 	cd interop && $(GO) test -race ./...

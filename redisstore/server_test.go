@@ -1,0 +1,109 @@
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// A redisServer is a redis-server process of a test's own, on a free
+// loopback port, with its files in a temporary directory.
+type redisServer struct {
+	addr   string
+	cmd    *exec.Cmd
+	exited chan struct{}
+	dir    string
+}
+
+// startRedis starts a redis-server for t and stops it when t ends. It
+// skips t if there is no redis-server, or fails it when
+// COOKIECODEC_REQUIRE_PEERS=1.
+func startRedis(t testing.TB) *redisServer {
+	t.Helper()
+	path, err := exec.LookPath("redis-server")
+	if err != nil {
+		msg := "redis-server is not installed: apt-get install redis-server"
+		if os.Getenv("COOKIECODEC_REQUIRE_PEERS") == "1" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	dir := t.TempDir()
+	var last error
+	// Another process may take the port between its choice and the
+	// server's bind: try a few.
+	for range 3 {
+		srv, err := tryRedis(path, dir)
+		if err == nil {
+			t.Cleanup(srv.kill)
+			return srv
+		}
+		last = err
+	}
+	log, _ := os.ReadFile(filepath.Join(dir, "redis.log"))
+	t.Fatalf("cannot start redis-server: %v\n%s", last, log)
+	return nil
+}
+
+func tryRedis(path, dir string) (*redisServer, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	srv := &redisServer{addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), exited: make(chan struct{}), dir: dir}
+	srv.cmd = exec.Command(path,
+		"--port", strconv.Itoa(port), "--bind", "127.0.0.1",
+		"--dir", dir, "--logfile", filepath.Join(dir, "redis.log"),
+		"--save", "", "--appendonly", "no", "--daemonize", "no")
+	if err := srv.cmd.Start(); err != nil {
+		return nil, err
+	}
+	go func() { srv.cmd.Wait(); close(srv.exited) }()
+	client := redis.NewClient(&redis.Options{Addr: srv.addr, MaxRetries: -1})
+	defer client.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		err := client.Ping(ctx).Err()
+		cancel()
+		if err == nil {
+			return srv, nil
+		}
+		select {
+		case <-srv.exited:
+			return nil, fmt.Errorf("redis-server on port %d exited: %v", port, srv.cmd.ProcessState)
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			srv.kill()
+			return nil, errors.New("redis-server did not answer PING within 10 s")
+		}
+	}
+}
+
+// kill stops the server at once, as a crash would.
+func (srv *redisServer) kill() {
+	srv.cont()
+	srv.cmd.Process.Kill()
+	<-srv.exited
+}
+
+// client returns a client of srv, closed when t ends, with the options
+// that make it give up at its context's deadline.
+func (srv *redisServer) client(t testing.TB) *redis.Client {
+	t.Helper()
+	c := redis.NewClient(&redis.Options{Addr: srv.addr, ContextTimeoutEnabled: true})
+	t.Cleanup(func() { c.Close() })
+	return c
+}
