@@ -2,6 +2,7 @@ package httpsession
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -30,6 +31,8 @@ type Session struct {
 	req *http.Request
 
 	mu        sync.Mutex
+	parsed    bool                // rc holds the request's cookies
+	rc        requestCookies      // the session cookie and its chunks
 	loaded    bool                // the cookie was read
 	hadCookie bool                // the request carried the cookie or a chunk of it
 	data      cookiecodec.Session // never nil once loaded
@@ -73,6 +76,9 @@ func (s *Session) changed() {
 	}
 }
 
+// errDetached is returned by the methods of a nil *Session.
+var errDetached = errors.New("httpsession: no session on this request; wrap the handler with Middleware.Wrap")
+
 func logDetached(op string) {
 	slog.Error("httpsession: " + op + " on a request without a session; wrap the handler with Middleware.Wrap")
 }
@@ -101,16 +107,25 @@ func Get[T any](s *Session, key string) (T, bool) {
 	return cookiecodec.Get[T](s.data, key)
 }
 
-// Set stores value under key. The codec rejects values of types it cannot
-// encode when the session is saved, through [Options.ErrorHandler].
-func (s *Session) Set(key string, value any) {
-	if !s.lock() {
+// Set stores value under key. It returns an error, and leaves the session
+// unchanged, if the codec cannot encode value: a type it does not support
+// (such as a struct, []int or map[string]string for the native codec), or
+// a string that is not valid UTF-8. The error names the key and the path
+// inside value, never the value. Whether the whole session fits in its
+// cookies is known only when it is saved (see [Options.CookieBudget]).
+func (s *Session) Set(key string, value any) error {
+	if s == nil {
 		logDetached("Set")
-		return
+		return errDetached
 	}
+	if err := s.m.checkValue(key, value); err != nil {
+		return err
+	}
+	s.lock()
 	defer s.mu.Unlock()
 	s.data[key] = value
 	s.changed()
+	return nil
 }
 
 // Delete removes key from the session.
