@@ -38,7 +38,8 @@
 // re-issued either (unless RefreshEachRequest is set, which decodes it).
 //
 // Several middlewares, with different cookie names, may wrap one handler;
-// [From] then returns the innermost one's session.
+// [From] then returns the innermost one's session, and [Named] (or
+// [Middleware.From]) each one's by its cookie name.
 //
 // # Rejected cookies
 //
@@ -96,7 +97,6 @@
 package httpsession
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -338,7 +338,7 @@ func (m *Middleware) CookieName() string { return m.name }
 func (m *Middleware) Wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s := &Session{m: m}
-		r = r.WithContext(context.WithValue(r.Context(), sessionKey{}, s))
+		r = r.WithContext(&sessionContext{r.Context(), s})
 		s.req = r
 		rw := &responseWriter{ResponseWriter: w, s: s, req: r}
 		next.ServeHTTP(rw, r)

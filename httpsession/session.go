@@ -15,7 +15,30 @@ import (
 // Flask uses, so that a Flask application sharing the cookie agrees.
 const permanentKey = "_permanent"
 
+// sessionKey is the context key of the innermost middleware's session.
 type sessionKey struct{}
+
+// namedKey is the context key of the session whose cookie is called name.
+type namedKey struct{ name string }
+
+// sessionContext carries a request's session under both its keys, so that
+// a middleware adds one context to the request, not two.
+type sessionContext struct {
+	context.Context
+	s *Session
+}
+
+func (c *sessionContext) Value(key any) any {
+	switch k := key.(type) {
+	case sessionKey:
+		return c.s
+	case namedKey:
+		if k.name == c.s.m.name {
+			return c.s
+		}
+	}
+	return c.Context.Value(key)
+}
 
 // A Session is the session of one request, handed out by [From]. It loads
 // the cookie on first use and is saved by the middleware when the response
@@ -47,7 +70,8 @@ type Session struct {
 }
 
 // From returns r's session, or nil if r did not pass through a
-// [Middleware]'s handler.
+// [Middleware]'s handler. When several middlewares wrap the handler, it
+// returns the innermost one's; [Named] reaches the others.
 func From(r *http.Request) *Session { return FromContext(r.Context()) }
 
 // FromContext returns the session stored in ctx by a [Middleware], or nil.
@@ -55,6 +79,28 @@ func FromContext(ctx context.Context) *Session {
 	s, _ := ctx.Value(sessionKey{}).(*Session)
 	return s
 }
+
+// Named returns r's session whose cookie is called cookieName (the
+// [Middleware.CookieName] of one of the middlewares r passed through), or
+// nil if there is none. It is how a handler wrapped by several
+// middlewares, such as a login session and a preferences cookie, reaches
+// each of them:
+//
+//	prefs, _ := httpsession.New(codec, httpsession.Options{CookieName: "prefs"})
+//	handler := sessions.Wrap(prefs.Wrap(mux))
+//	...
+//	theme, _ := httpsession.Get[string](httpsession.Named(r, "prefs"), "theme")
+//
+// Nested middlewares must have different cookie names; the inner one of
+// two with the same name hides the outer.
+func Named(r *http.Request, cookieName string) *Session {
+	s, _ := r.Context().Value(namedKey{cookieName}).(*Session)
+	return s
+}
+
+// From returns r's session of this middleware, or nil if r did not pass
+// through its handler: [Named] with m's cookie name.
+func (m *Middleware) From(r *http.Request) *Session { return Named(r, m.name) }
 
 // lock locks s, loads it if needed and marks it accessed. It returns false,
 // with s unlocked, if s is nil.
