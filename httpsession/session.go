@@ -67,6 +67,9 @@ type Session struct {
 	modified  bool  // data changed since it was loaded
 	committed bool  // the response's headers were written
 	late      bool  // data changed after they were
+
+	flashesRead bool    // Flashes took the flashed messages out of data
+	flashes     []Flash // what it took, returned again in this request
 }
 
 // From returns r's session, or nil if r did not pass through a
