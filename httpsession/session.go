@@ -238,19 +238,27 @@ func (s *Session) Permanent() bool {
 
 // SetPermanent makes the session permanent or not, by storing true under
 // "_permanent" or removing that key, as Flask's session.permanent does.
+// Making it not permanent also drops a lifetime given with
+// [Session.SetLifetime].
 func (s *Session) SetPermanent(permanent bool) {
 	if !s.lock() {
 		logDetached("SetPermanent")
 		return
 	}
 	defer s.mu.Unlock()
-	if isPermanent(s.data) == permanent {
+	s.setPermanentLocked(permanent)
+}
+
+func (s *Session) setPermanentLocked(permanent bool) {
+	_, own := s.data[lifetimeKey]
+	if isPermanent(s.data) == permanent && (permanent || !own) {
 		return
 	}
 	if permanent {
 		s.data[permanentKey] = true
 	} else {
 		delete(s.data, permanentKey)
+		delete(s.data, lifetimeKey)
 	}
 	s.changed()
 }
