@@ -3,6 +3,8 @@ package httpsession
 import (
 	"context"
 	"errors"
+	"fmt"
+	"maps"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -224,6 +226,33 @@ func (s *Session) Len() int {
 	}
 	defer s.mu.Unlock()
 	return len(s.data)
+}
+
+// CheckSize encodes the session as it would be saved now and returns the
+// error the save would meet: one matching [cookiecodec.ErrTooLarge], saying
+// by how many bytes, if its cookies would be too large for a cookie, for
+// [Options.MaxChunks] or for [Options.CookieBudget]; or the codec's error.
+// A handler calls it to refuse, with a message of its own, a change that
+// would make the response fail. It costs one encoding of the session.
+func (s *Session) CheckSize() error {
+	if !s.lock() {
+		return errDetached
+	}
+	defer s.mu.Unlock()
+	if len(s.data) == 0 {
+		return nil
+	}
+	data := s.data
+	if _, ok := loginTime(data); !ok && s.m.absolute > 0 {
+		data = maps.Clone(data)
+		data[loginTimeKey] = s.m.now().Unix()
+	}
+	value, err := s.m.codec.Encode(s.m.name, data)
+	if err != nil {
+		return fmt.Errorf("httpsession: encoding session: %w", err)
+	}
+	_, err = s.m.cookies(value, s.m.cookieLifetime(data))
+	return err
 }
 
 // Permanent reports whether the session is permanent: its cookie outlives
