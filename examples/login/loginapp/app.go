@@ -235,6 +235,7 @@ func (a *app) login(w http.ResponseWriter, r *http.Request) {
 	s.Flash("You were logged in")
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
+
 // checkPassword reports whether password is the user's, in about the same
 // time whether or not the user exists.
 func (a *app) checkPassword(name, password string) bool {
