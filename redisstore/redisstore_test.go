@@ -15,11 +15,12 @@ import (
 
 	"github.com/cookiecodec/cookiecodec"
 	"github.com/cookiecodec/cookiecodec/httpsession"
+	"github.com/cookiecodec/cookiecodec/redisstore/internal/redistest"
 )
 
-func newStore(t testing.TB, srv *redisServer, prefix string) *Store {
+func newStore(t testing.TB, srv *redistest.Server, prefix string) *Store {
 	t.Helper()
-	s, err := New(srv.client(t), Options{Prefix: prefix})
+	s, err := New(srv.Client(t), Options{Prefix: prefix})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +31,7 @@ func newStore(t testing.TB, srv *redisServer, prefix string) *Store {
 // reads as the zero time, records never move back, they expire at their
 // forgetAfter time to the millisecond, and a malformed record is an error.
 func TestStore(t *testing.T) {
-	srv := startRedis(t)
+	srv := redistest.Start(t)
 	s := newStore(t, srv, "")
 	ctx := context.Background()
 	get := func(subject string) time.Time {
@@ -95,7 +96,7 @@ func TestStore(t *testing.T) {
 // TestStoreConcurrentRevoke checks that concurrent revocations leave the
 // latest time, as the script reads and writes in one step.
 func TestStoreConcurrentRevoke(t *testing.T) {
-	srv := startRedis(t)
+	srv := redistest.Start(t)
 	s := newStore(t, srv, "")
 	ctx := context.Background()
 	t0 := time.UnixMicro(time.Now().UnixMicro())
@@ -237,7 +238,7 @@ func newCodec(t testing.TB) *cookiecodec.Codec {
 // everywhere on one; that server rejects both sessions at once, the other
 // within CacheFor; logging in again at once keeps the user logged in.
 func TestFleet(t *testing.T) {
-	srv := startRedis(t)
+	srv := redistest.Start(t)
 	codec := newCodec(t)
 	ropts := httpsession.RevokerOptions{CacheFor: testCacheFor, Timeout: time.Second, Retain: codec.MaxAge()}
 	a := newApp(t, codec, newStore(t, srv, ""), ropts)
@@ -293,7 +294,7 @@ func TestFleet(t *testing.T) {
 // rejects sessions with ErrRevocationUnavailable, the open one keeps them;
 // logging out everywhere reports the failure.
 func TestRedisDown(t *testing.T) {
-	srv := startRedis(t)
+	srv := redistest.Start(t)
 	codec := newCodec(t)
 	const timeout = 300 * time.Millisecond
 	closed := newApp(t, codec, newStore(t, srv, ""), httpsession.RevokerOptions{CacheFor: testCacheFor, Timeout: timeout})
@@ -333,15 +334,15 @@ func TestRedisDown(t *testing.T) {
 			t.Errorf("Redis %s: logout everywhere answered %d after %v, want 503 within the timeout", how, code, time.Since(start))
 		}
 	}
-	if srv.freeze() {
+	if srv.Freeze() {
 		check("frozen")
-		srv.cont()
+		srv.Cont()
 		time.Sleep(testCacheFor)
 		if got := d.whoami(closed); got != "valid harry" {
 			t.Errorf("Redis resumed: %q, want valid harry", got)
 		}
 	}
-	srv.kill()
+	srv.Kill()
 	check("killed")
 }
 
@@ -350,7 +351,7 @@ func TestRedisDown(t *testing.T) {
 // answering from its cache, and with one asking Redis every time (the
 // cost of a cache miss).
 func BenchmarkRequest(b *testing.B) {
-	srv := startRedis(b)
+	srv := redistest.Start(b)
 	codec := newCodec(b)
 	store := newStore(b, srv, "")
 	for _, bc := range []struct {

@@ -1,4 +1,6 @@
-package redisstore
+// Package redistest starts a redis-server of a test's own, for the tests
+// of module redisstore.
+package redistest
 
 import (
 	"context"
@@ -15,19 +17,20 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// A redisServer is a redis-server process of a test's own, on a free
+// A Server is a redis-server process of a test's own, on a free
 // loopback port, with its files in a temporary directory.
-type redisServer struct {
-	addr   string
+type Server struct {
+	// Addr is the server's host:port.
+	Addr   string
 	cmd    *exec.Cmd
 	exited chan struct{}
 	dir    string
 }
 
-// startRedis starts a redis-server for t and stops it when t ends. It
+// Start starts a redis-server for t and stops it when t ends. It
 // skips t if there is no redis-server, or fails it when
 // COOKIECODEC_REQUIRE_PEERS=1.
-func startRedis(t testing.TB) *redisServer {
+func Start(t testing.TB) *Server {
 	t.Helper()
 	path, err := exec.LookPath("redis-server")
 	if err != nil {
@@ -44,7 +47,7 @@ func startRedis(t testing.TB) *redisServer {
 	for range 3 {
 		srv, err := tryRedis(path, dir)
 		if err == nil {
-			t.Cleanup(srv.kill)
+			t.Cleanup(srv.Kill)
 			return srv
 		}
 		last = err
@@ -54,14 +57,14 @@ func startRedis(t testing.TB) *redisServer {
 	return nil
 }
 
-func tryRedis(path, dir string) (*redisServer, error) {
+func tryRedis(path, dir string) (*Server, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	srv := &redisServer{addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), exited: make(chan struct{}), dir: dir}
+	srv := &Server{Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), exited: make(chan struct{}), dir: dir}
 	srv.cmd = exec.Command(path,
 		"--port", strconv.Itoa(port), "--bind", "127.0.0.1",
 		"--dir", dir, "--logfile", filepath.Join(dir, "redis.log"),
@@ -70,7 +73,7 @@ func tryRedis(path, dir string) (*redisServer, error) {
 		return nil, err
 	}
 	go func() { srv.cmd.Wait(); close(srv.exited) }()
-	client := redis.NewClient(&redis.Options{Addr: srv.addr, MaxRetries: -1})
+	client := redis.NewClient(&redis.Options{Addr: srv.Addr, MaxRetries: -1})
 	defer client.Close()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -86,24 +89,24 @@ func tryRedis(path, dir string) (*redisServer, error) {
 		case <-time.After(20 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			srv.kill()
+			srv.Kill()
 			return nil, errors.New("redis-server did not answer PING within 10 s")
 		}
 	}
 }
 
-// kill stops the server at once, as a crash would.
-func (srv *redisServer) kill() {
-	srv.cont()
+// Kill stops the server at once, as a crash would.
+func (srv *Server) Kill() {
+	srv.Cont()
 	srv.cmd.Process.Kill()
 	<-srv.exited
 }
 
-// client returns a client of srv, closed when t ends, with the options
+// Client returns a client of srv, closed when t ends, with the options
 // that make it give up at its context's deadline.
-func (srv *redisServer) client(t testing.TB) *redis.Client {
+func (srv *Server) Client(t testing.TB) *redis.Client {
 	t.Helper()
-	c := redis.NewClient(&redis.Options{Addr: srv.addr, ContextTimeoutEnabled: true})
+	c := redis.NewClient(&redis.Options{Addr: srv.Addr, ContextTimeoutEnabled: true})
 	t.Cleanup(func() { c.Close() })
 	return c
 }
