@@ -64,9 +64,9 @@
 // cookie, a valid one, or a rejected one and why (an error matching
 // [cookiecodec.ErrExpired] or [cookiecodec.ErrInvalid]), and
 // [Options.OnLoad] observes every load, to count rejections. Neither ever
-// sees the cookie's value. The cookie of a session that expired or timed
-// out is deleted; others are left alone, since a server that lacks a key
-// its peers have would otherwise log their users out.
+// sees the cookie's value. The cookie of a session that expired, timed
+// out or was revoked is deleted; others are left alone, since a server
+// that lacks a key its peers have would otherwise log their users out.
 //
 // # Lifetimes and timeouts
 //
@@ -117,7 +117,7 @@
 // shared one such as the Redis store of the module
 // github.com/cookiecodec/cookiecodec/redisstore for a fleet): a revoked
 // session loads empty, as [RejectedCookie] with an error matching
-// [ErrRevoked]. Sessions without a subject are never checked, nor is a
+// [ErrRevoked], and its cookie is deleted. Sessions without a subject are never checked, nor is a
 // session whose handler never uses it. The check asks the store at most
 // once per subject and [RevokerOptions.CacheFor] (1 second by default),
 // so a revocation takes effect on every server within that time; if the
