@@ -117,8 +117,9 @@
 // shared one such as the Redis store of the module
 // github.com/cookiecodec/cookiecodec/redisstore for a fleet): a revoked
 // session loads empty, as [RejectedCookie] with an error matching
-// [ErrRevoked], and its cookie is deleted. Sessions without a subject are never checked, nor is a
-// session whose handler never uses it. The check asks the store at most
+// [ErrRevoked], and its cookie is deleted. Sessions without a subject
+// are never checked, nor is a session whose handler never uses it. The
+// check asks the store at most
 // once per subject and [RevokerOptions.CacheFor] (1 second by default),
 // so a revocation takes effect on every server within that time; if the
 // store fails or does not answer within [RevokerOptions.Timeout], the
