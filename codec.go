@@ -181,7 +181,8 @@ type Codec struct {
 	skew          time.Duration
 	maxLength     int
 
-	now func() time.Time // time.Now, except in tests
+	now  func() time.Time // time.Now, except in tests
+	rand io.Reader        // crypto/rand.Reader, except in tests
 }
 
 // New returns a Codec that takes its keys from keys, which may be a
@@ -202,6 +203,7 @@ func New(keys KeySource, opts Options) (*Codec, error) {
 		skew:          opts.Skew,
 		maxLength:     opts.MaxLength,
 		now:           time.Now,
+		rand:          rand.Reader,
 	}
 	switch {
 	case c.maxAge == 0:
@@ -290,7 +292,7 @@ func appendAD(dst []byte, name string, header []byte) []byte {
 // which must be 1 to 255 bytes long. It fails with [ErrTooLarge] if the
 // token would be longer than [Options.MaxLength].
 func (c *Codec) Seal(name string, payload []byte) (string, error) {
-	return c.seal(name, payload, c.now(), rand.Reader)
+	return c.seal(name, payload, c.now(), c.rand)
 }
 
 // seal is Seal with the time and the nonce source as parameters, for tests.
