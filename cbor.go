@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -177,10 +176,6 @@ type mapEntry struct {
 // smallMap is the most entries appendMap sorts on its own stack frame;
 // larger maps use the encoder's pooled stack.
 const smallMap = 16
-
-var encoders = sync.Pool{New: func() any {
-	return &encoder{buf: make([]byte, 0, 512), keys: make([]mapEntry, 0, 32)}
-}}
 
 // pathError records where in a session an unsupported value is.
 type pathError struct {

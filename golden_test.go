@@ -100,6 +100,17 @@ func TestGolden(t *testing.T) {
 				if want := g.Tokens[m.name]; got != want {
 					t.Errorf("%s: Encode = %q, want %q", m.name, got, want)
 				}
+				// Appending to a buffer with room and to one without.
+				for _, dst := range [][]byte{append(make([]byte, 0, 8192), "abc"...), []byte("abc")} {
+					out, err := c.AppendEncode(dst, "session", s)
+					if err != nil || string(out) != "abc"+got {
+						t.Errorf("%s: AppendEncode(cap %d) = %.20q..., %v; want abc and the token", m.name, cap(dst), out, err)
+					}
+					out, err = c.AppendSeal(dst, "session", payload)
+					if err != nil || string(out) != "abc"+got {
+						t.Errorf("%s: AppendSeal(cap %d) = %.20q..., %v; want abc and the token", m.name, cap(dst), out, err)
+					}
+				}
 				d, _, err := c.Decode("session", got)
 				if err != nil {
 					t.Fatalf("%s: Decode: %v", m.name, err)
