@@ -7,7 +7,6 @@ import (
 	"math"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // The decoder of the session payload: strict, accepting only what the
@@ -97,7 +96,7 @@ func (d *decoder) textString(n uint64) (string, error) {
 		return "", err
 	}
 	s := d.text[d.off : d.off+l]
-	if !utf8.ValidString(s) {
+	if !validText(s) {
 		return "", fmt.Errorf("text at offset %d is not valid UTF-8", d.off)
 	}
 	d.off += l

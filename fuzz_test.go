@@ -229,7 +229,7 @@ func FuzzOpenAuthentic(f *testing.F) {
 			nonce := make([]byte, nonceSize)
 			raw = key.k.aead.Seal(append(bytes.Clone(header), nonce...), nonce, body, ad)
 		} else {
-			raw = key.k.appendMAC(append(bytes.Clone(header), body...), ad, body)
+			raw = new(scratch).appendMAC(append(bytes.Clone(header), body...), key.k, ad, body)
 		}
 		value := base64.RawURLEncoding.EncodeToString(raw)
 

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -576,4 +577,45 @@ func loadSessionVectors(t testing.TB) map[string]sessionVector {
 		vs[filepath.Base(f)] = v
 	}
 	return vs
+}
+
+// TestMapKeyOrder checks the encoder's order of small and large maps whose
+// keys tie on length or on their first bytes, by the decoder, which
+// rejects keys out of canonical order.
+func TestMapKeyOrder(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	lengths := []int{0, 1, 2, 7, 8, 9, 254, 255, 256, 300}
+	for i := range 500 {
+		s := Session{}
+		for range 1 + r.IntN(20) {
+			b := make([]byte, lengths[r.IntN(len(lengths))])
+			for j := range b {
+				b[j] = "ab\xc3\xa9"[r.IntN(2)] // few letters: many shared prefixes
+			}
+			s[string(b)] = i
+		}
+		p, err := MarshalSession(s)
+		if err != nil {
+			t.Fatalf("MarshalSession: %v", err)
+		}
+		if _, err := UnmarshalSession(p); err != nil {
+			t.Fatalf("UnmarshalSession(MarshalSession(%d keys)) err = %v, want nil", len(s), err)
+		}
+	}
+}
+
+func TestValidText(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 2000 {
+		b := make([]byte, r.IntN(40))
+		for j := range b {
+			b[j] = "aZ\x7f\x80\xc3\xa9\xe2\x82\xac\xff"[r.IntN(10)]
+			if r.IntN(4) > 0 {
+				b[j] = 'a' // mostly ASCII, so that the fast path runs
+			}
+		}
+		if got, want := validText(string(b)), utf8.ValidString(string(b)); got != want {
+			t.Fatalf("validText(%q) = %v, want %v", b, got, want)
+		}
+	}
 }

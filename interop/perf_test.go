@@ -7,7 +7,7 @@ package interop
 // benchmark names below are what cmd/benchtable reads, so keep the two in
 // step.
 //
-//	BenchmarkSession/<workload>/<impl>/{encode,decode}   sessions in, cookies out
+//	BenchmarkSession/<workload>/<impl>/{encode,decode}   sessions in, cookies out (impl floor-*: the floor)
 //	BenchmarkPayload/<workload>/<impl>/{seal,open}       payload bytes in, cookies out
 //	BenchmarkSerialize/<workload>/{marshal,unmarshal}    sessions to payload bytes and back
 //	BenchmarkKeyring/keys=<n>/<impl>/decode              decode cost as the keyring grows
@@ -102,6 +102,15 @@ func workloads() []workload {
 type sessionCodec interface {
 	Encode(name string, s cookiecodec.Session) (string, error)
 	Decode(name, value string) (map[string]any, error)
+}
+
+// floorImpls are the floors of BenchmarkSession for the session s, beside
+// the contestants; see perf_floor_test.go.
+func floorImpls(s cookiecodec.Session) []sessionImpl {
+	return []sessionImpl{
+		{"floor-signed", func() sessionCodec { return newFloor(false, s) }},
+		{"floor-encrypted", func() sessionCodec { return newFloor(true, s) }},
+	}
 }
 
 // A sessionImpl is one contestant of BenchmarkSession. new returns a codec
@@ -336,7 +345,7 @@ func payloadImpls(tb testing.TB) []payloadImpl {
 func BenchmarkSession(b *testing.B) {
 	for _, w := range workloads() {
 		b.Run(w.name, func(b *testing.B) {
-			for _, impl := range sessionImpls(b) {
+			for _, impl := range append(sessionImpls(b), floorImpls(w.session)...) {
 				b.Run(impl.name, func(b *testing.B) {
 					benchSession(b, impl.new(), w.session)
 				})
