@@ -270,12 +270,29 @@ func putScratch(s *scratch) {
 	scratchPool.Put(s)
 }
 
+// checkName accepts the cookie names of SPEC.md: 1 to 255 bytes, each a
+// token character.
 func checkName(name string) error {
 	if name == "" || len(name) > maxNameLen {
 		return fmt.Errorf("cookiecodec: cookie name must be 1 to %d bytes, not %d", maxNameLen, len(name))
 	}
+	for i := 0; i < len(name); i++ {
+		if !tokenChar[name[i]] {
+			return fmt.Errorf("cookiecodec: cookie name has byte %#02x at offset %d, which is not a token character", name[i], i)
+		}
+	}
 	return nil
 }
+
+// tokenChar holds the characters of an HTTP token (RFC 9110, section
+// 5.6.2), which RFC 6265 makes the characters of a cookie name: letters,
+// digits and !#$%&'*+-.^_`|~.
+var tokenChar = func() (t [256]bool) {
+	for _, c := range "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" {
+		t[c] = true
+	}
+	return t
+}()
 
 // appendAD appends the associated data of a v1 token to dst:
 // label || uint8(len(name)) || name || header.
@@ -287,7 +304,9 @@ func appendAD(dst []byte, name string, header []byte) []byte {
 }
 
 // Seal returns a token that carries payload, for the cookie called name,
-// which must be 1 to 255 bytes long. It fails with [ErrTooLarge] if the
+// which must be 1 to 255 bytes long and, as RFC 6265 requires of a cookie
+// name, made of HTTP token characters (letters, digits and
+// !#$%&'*+-.^_`|~). It fails with [ErrTooLarge] if the
 // token would be longer than [Options.MaxLength].
 func (c *Codec) Seal(name string, payload []byte) (string, error) {
 	return c.seal(name, payload, c.now(), rand.Reader)
@@ -364,8 +383,8 @@ func (m *keyMaterial) appendMAC(dst, ad, body []byte) []byte {
 }
 
 // Open authenticates a token sealed for the cookie called name and returns
-// its payload. A name that is empty or longer than 255 bytes opens no
-// token. Every failure returns a nil payload and an error that wraps
+// its payload. A name that Seal refuses (empty, longer than 255 bytes, or
+// holding a character that is not an HTTP token character) opens no token. Every failure returns a nil payload and an error that wraps
 // [ErrInvalid] or, for an authentic but expired token, [ErrExpired].
 func (c *Codec) Open(name, value string) ([]byte, Info, error) {
 	p, s, info, err := c.open(name, value)
