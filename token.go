@@ -69,6 +69,8 @@ func parseHeader(raw []byte) (header, error) {
 	}, nil
 }
 
+// checkName accepts the cookie names of SPEC.md: 1 to 255 bytes, each an
+// HTTP token character.
 func checkName(name string) error {
 	if name == "" || len(name) > maxNameLen {
 		return fmt.Errorf("cookiecodec: cookie name must be 1 to %d bytes, not %d", maxNameLen, len(name))
