@@ -106,6 +106,11 @@ func unmarshalSession(p []byte) (Session, error) {
 // Get returns s[key] as a T, and whether it is present and of that type.
 // Integers convert to any Go integer type they fit in, so a value stored as
 // an int reads back as an int after a round trip through a cookie.
+//
+// Package httpsession has a Get of the same name and meaning for its
+// request-scoped *httpsession.Session, which holds a Session like this
+// one; the method httpsession.Session.Get returns the stored value as it
+// is, untyped, as indexing a Session does.
 func Get[T any](s Session, key string) (T, bool) {
 	var zero T
 	v, ok := s[key]
