@@ -39,7 +39,7 @@ peers:
 	@if [ -s $(COOKIECODEC_SKIPLOG) ]; then \
 	  n=$$(wc -l < $(COOKIECODEC_SKIPLOG)); \
 	  echo "make test: $$n tests SKIPPED for missing peers (COOKIECODEC_REQUIRE_PEERS=1 fails instead):"; \
-	  cut -f1,2 $(COOKIECODEC_SKIPLOG) | sort | uniq -c | awk -F'\t' '{print "  " $$1 " -- " $$2}'; \
+	  cut -f1,2 $(COOKIECODEC_SKIPLOG) | sort | uniq -c | sed -E 's/^ *([0-9]+) ([^\t]*)\t(.*)/  \2 (\1 tests): \3/'; \
 	  rm -f $(COOKIECODEC_SKIPLOG); \
 	else echo "make test: no test skipped for a missing peer"; fi
 

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -34,18 +35,18 @@ func requireChromium(t *testing.T) string {
 	var tried []string
 	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
 		p, err := exec.LookPath(name)
-		if err != nil {
+		if err != nil || slices.Contains(tried, p) {
 			continue
 		}
 		out, err := exec.Command(p, "--version").Output()
 		if err == nil && (strings.Contains(string(out), "Chromium") || strings.Contains(string(out), "Chrome")) {
 			return p
 		}
-		tried = append(tried, p+" --version failed")
+		tried = append(tried, p)
 	}
 	detail := "no chromium, chromium-browser or google-chrome on PATH"
 	if len(tried) > 0 {
-		detail = strings.Join(tried, "; ")
+		detail = strings.Join(tried, ", ") + ": --version failed"
 	}
 	missingPeer(t, "Chromium", "apt-get install chromium", detail)
 	return ""
