@@ -14,7 +14,7 @@ import (
 // for each kind of cookie, and that a rejection's error matches its
 // sentinel without quoting the cookie.
 func TestLoadState(t *testing.T) {
-	codec := newCodec(t, nil, cookiecodec.Options{})
+	codec := bigCodec(t)
 	legacy := newCodec(t, nil, cookiecodec.Options{})
 	good, err := codec.Encode("session", cookiecodec.Session{"user": "Harry"})
 	if err != nil {
