@@ -75,6 +75,8 @@ var validSessions = []struct {
 		"a16174c11a6b0a280b", `{"t": 1(1795827723)}`, "tag 1 over Unix seconds"},
 	{"time_before_1970", Session{"t": time.Date(1969, 12, 31, 23, 59, 0, 0, time.UTC)},
 		"a16174c1383b", `{"t": 1(-60)}`, ""},
+	{"time_whole_second_year_10000", Session{"t": time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)},
+		"a16174c11b0000003afff44180", `{"t": 1(253402300800)}`, "a whole second outside years 0 to 9999 is tag 1 too"},
 	{"time_fraction", Session{"t": time.Date(2026, 11, 28, 1, 2, 3, 120000000, time.UTC)},
 		"a16174c0" + "77323032362d31312d32385430313a30323a30332e31325a", `{"t": 0("2026-11-28T01:02:03.12Z")}`, "tag 0 over RFC 3339 text"},
 	{"time_year_0_leap_day", Session{"a": time.Date(0, 2, 29, 0, 0, 0, 1, time.UTC)},
@@ -382,6 +384,7 @@ func TestMarshalSessionErrors(t *testing.T) {
 		{"bad_utf8_key", Session{"\xff": 1}, `session["\xff"]: key is not valid UTF-8`},
 		{"bad_utf8_in_strings", Session{"l": []string{"a", "\xfe"}}, `session["l"][1]: string is not valid UTF-8`},
 		{"time_out_of_range", Session{"t": time.Date(10000, 1, 1, 0, 0, 0, 1, time.UTC)}, `session["t"]: time 10000-01-01 with a fraction of a second is outside years 0 to 9999`},
+		{"time_before_year_0", Session{"t": time.Date(-1, 12, 31, 23, 59, 59, 5e8, time.UTC)}, `session["t"]: time -1-12-31 with a fraction of a second is outside years 0 to 9999`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := MarshalSession(tc.s)

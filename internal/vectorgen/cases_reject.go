@@ -139,6 +139,19 @@ func (g *gen) rejected(add func(string, vector)) {
 		add("wrong_name_encrypted", bad(v, "invalid", user, b64(seal(g.primary, "csrf", g.tok(user, true))), &repair{CookieName: "csrf", Result: "ok"}))
 	}
 
+	for _, c := range []struct {
+		file, comment, name, repaired string
+	}{
+		{"name_space", `cookie name "my session": a space is not a token character (RFC 6265 cookie-name)`, "my session", "my_session"},
+		{"name_non_ascii", `cookie name "s\u00e9ance" in UTF-8: bytes above 0x7f are not token characters`, "s\u00e9ance", "seance"},
+		{"name_separator", `cookie name "a=b": "=" is a separator, not a token character`, "a=b", "a-b"},
+	} {
+		v := g.base(c.comment)
+		v.CookieName = c.name
+		add(c.file, bad(v, "invalid", user, b64(seal(g.primary, c.name, g.tok(user, false))),
+			&repair{CookieName: c.repaired, Token: b64(seal(g.primary, c.repaired, g.tok(user, false))), Result: "ok"}))
+	}
+
 	// Tampering.
 	{
 		raw := seal(g.primary, "session", g.tok(user, false))
