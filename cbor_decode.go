@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 	"time"
 )
 
@@ -276,15 +275,11 @@ func (d *decoder) time(n uint64, start int) (time.Time, error) {
 		if err != nil {
 			return time.Time{}, err
 		}
-		t, err := time.Parse(time.RFC3339Nano, s)
-		if err != nil || t.Nanosecond() == 0 || !strings.HasSuffix(s, "Z") {
+		t, ok := parseRFC3339(s)
+		if !ok {
 			return time.Time{}, bad()
 		}
-		var buf [40]byte
-		if string(t.AppendFormat(buf[:0], time.RFC3339Nano)) != s {
-			return time.Time{}, bad()
-		}
-		return t.UTC(), nil
+		return t, nil
 	}
 	return time.Time{}, bad()
 }
