@@ -148,8 +148,9 @@ func appendTime(dst []byte, t time.Time) ([]byte, error) {
 		return nil, fmt.Errorf("time %d-%02d-%02d with a fraction of a second is outside years 0 to 9999", y, t.Month(), t.Day())
 	}
 	dst = append(dst, majorTag|tagRFC3339)
-	var buf [40]byte
-	return appendText(dst, string(t.AppendFormat(buf[:0], time.RFC3339Nano))), nil
+	var buf [rfc3339Len]byte
+	text := appendRFC3339(buf[:0], t)
+	return append(appendHead(dst, majorText, uint64(len(text))), text...), nil
 }
 
 // lessKey orders map keys as RFC 8949 section 4.2.1 orders their encoded

@@ -118,6 +118,13 @@ func TestGolden(t *testing.T) {
 				if p, err := MarshalSession(d); err != nil || !bytes.Equal(p, payload) {
 					t.Errorf("%s: Decode re-marshals to %x, %v; want %x", m.name, p, err, payload)
 				}
+				v, _, err := c.DecodeView("session", got)
+				if err != nil {
+					t.Fatalf("%s: DecodeView: %v", m.name, err)
+				}
+				if p, err := MarshalSession(v.Session()); err != nil || !bytes.Equal(p, payload) {
+					t.Errorf("%s: DecodeView's Session re-marshals to %x, %v; want %x", m.name, p, err, payload)
+				}
 			}
 			if *updateGolden {
 				out, err := json.MarshalIndent(g, "", "  ")

@@ -85,7 +85,13 @@ func UnmarshalSession(p []byte) (Session, error) {
 }
 
 func unmarshalSession(p []byte) (Session, error) {
-	d := decoder{p: p, text: string(p)}
+	return decodeSession(&decoder{p: p, text: string(p)})
+}
+
+// decodeSession decodes or, with d.check, validates the session that is
+// d's payload.
+func decodeSession(d *decoder) (Session, error) {
+	p := d.p
 	major, _, n, err := d.head()
 	if err != nil {
 		return nil, err
@@ -103,20 +109,36 @@ func unmarshalSession(p []byte) (Session, error) {
 	return Session(m), nil
 }
 
-// Get returns s[key] as a T, and whether it is present and of that type.
-// Integers convert to any Go integer type they fit in, so a value stored as
-// an int reads back as an int after a round trip through a cookie.
+// Get returns the value stored under key in s, a [Session] or a [View],
+// as a T, and whether it is present and of that type. Integers convert to
+// any Go integer type they fit in, so a value stored as an int reads back
+// as an int after a round trip through a cookie.
 //
 // Package httpsession has a Get of the same name and meaning for its
 // request-scoped *httpsession.Session, which holds a Session like this
 // one; the method httpsession.Session.Get returns the stored value as it
 // is, untyped, as indexing a Session does.
-func Get[T any](s Session, key string) (T, bool) {
-	var zero T
-	v, ok := s[key]
+func Get[T any, S Session | map[string]any | View](s S, key string) (T, bool) {
+	var v any
+	var ok bool
+	switch s := any(s).(type) {
+	case Session:
+		v, ok = s[key]
+	case map[string]any:
+		v, ok = s[key]
+	case View:
+		v, ok = s.Get(key)
+	}
 	if !ok {
+		var zero T
 		return zero, false
 	}
+	return convert[T](v)
+}
+
+// convert returns v as a T, with the conversions of [Get].
+func convert[T any](v any) (T, bool) {
+	var zero T
 	if t, ok := v.(T); ok {
 		return t, true
 	}

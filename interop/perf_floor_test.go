@@ -10,6 +10,7 @@ import (
 	"hash"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/cookiecodec/cookiecodec"
 	"golang.org/x/crypto/chacha20poly1305"
@@ -142,7 +143,7 @@ func (f *floorSession) Encode(name string, _ cookiecodec.Session) (string, error
 	f.raw = raw
 	out := make([]byte, base64.RawURLEncoding.EncodedLen(len(raw)))
 	base64.RawURLEncoding.Encode(out, raw)
-	return string(out), nil
+	return unsafe.String(unsafe.SliceData(out), len(out)), nil
 }
 
 func (f *floorSession) Decode(name, value string) (map[string]any, error) {

@@ -114,6 +114,7 @@ func synthetic(fix func(name string, vals map[string]float64)) string {
 			line("BenchmarkSession/"+w+"/"+impl+"/decode", 2, map[string]float64{"ns/op": ns, "allocs/op": 5})
 			if strings.HasPrefix(impl, "cookiecodec") {
 				line("BenchmarkSession/"+w+"/"+impl+"/view", 2, map[string]float64{"ns/op": ns, "allocs/op": 2})
+				line("BenchmarkSession/"+w+"/"+impl+"/append", 2, map[string]float64{"ns/op": ns, "allocs/op": 0})
 			}
 		}
 		for _, impl := range []string{"cookiecodec-signed", "cookiecodec-encrypted", "raw-hmac", "raw-xchacha"} {
@@ -167,6 +168,11 @@ func TestRun(t *testing.T) {
 				v["ns/op"] = 1000
 			}
 		}), 1, []string{"1.00x!", ">= 1.8", "FAIL"}},
+		{"append allocates", nil, synthetic(func(name string, v map[string]float64) {
+			if name == "BenchmarkSession/seed/cookiecodec-encrypted/append" {
+				v["allocs/op"] = 1
+			}
+		}), 1, []string{"AppendEncode allocs/op", "<= 0", "1!"}},
 		{"far from the floor", nil, synthetic(func(name string, v map[string]float64) {
 			if name == "BenchmarkSession/typical/cookiecodec-signed/decode" {
 				v["cpu-ns/op"] = 1200
