@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 	"unsafe"
 
@@ -19,8 +20,9 @@ import (
 //
 // where b64 is base64url with padding and timestamp is decimal.
 
-// strictURL is padded base64url that rejects non-zero padding bits and
-// the newlines that base64.URLEncoding skips.
+// strictURL is padded base64url that rejects non-zero padding bits. Like
+// every base64.Encoding it skips "\r" and "\n", which [split] rejects
+// first.
 var strictURL = base64.URLEncoding.Strict()
 
 // An envelope is a decoded cookie value split into its fields. All of them
@@ -39,6 +41,9 @@ type envelope struct {
 func split(dst []byte, value string) (envelope, error) {
 	if len(value) == 0 {
 		return envelope{}, fmt.Errorf("%w: empty value", cookiecodec.ErrInvalid)
+	}
+	if strings.ContainsAny(value, "\r\n") {
+		return envelope{}, fmt.Errorf("%w: not canonical padded base64url", cookiecodec.ErrInvalid)
 	}
 	n := strictURL.DecodedLen(len(value))
 	if cap(dst) < n {
@@ -80,6 +85,9 @@ func parseTimestamp(b []byte) (int64, error) {
 
 // decodeBody decodes the b64(body) field into a new slice.
 func decodeBody(b64 []byte) ([]byte, error) {
+	if bytes.ContainsAny(b64, "\r\n") {
+		return nil, fmt.Errorf("%w: body is not canonical padded base64url", cookiecodec.ErrInvalid)
+	}
 	body := make([]byte, strictURL.DecodedLen(len(b64)))
 	n, err := strictURL.Decode(body, b64)
 	if err != nil {

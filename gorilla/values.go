@@ -42,17 +42,30 @@ var registerGobTypes = sync.OnceFunc(func() {
 // string keys given to securecookie directly.
 func decodeGob(body []byte) (cookiecodec.Session, error) {
 	var m map[any]any
-	err := gob.NewDecoder(bytes.NewReader(body)).Decode(&m)
+	err := gobDecode(body, &m)
 	if err == nil {
 		return sessionFromMap(reflect.ValueOf(m))
 	}
 	// A body whose top level is another map type fails above on the type
 	// mismatch; gob says nothing finer, so decode again as that type.
 	var sm map[string]any
-	if err2 := gob.NewDecoder(bytes.NewReader(body)).Decode(&sm); err2 == nil {
+	if err2 := gobDecode(body, &sm); err2 == nil {
 		return sessionFromMap(reflect.ValueOf(sm))
 	}
 	return nil, err
+}
+
+// gobDecode decodes body into dst. encoding/gob turns its own failures
+// into errors but passes on runtime panics, such as the one that an
+// unhashable key of a map[interface{}]interface{} causes; gobDecode turns
+// those into errors too.
+func gobDecode(body []byte, dst any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("gob: %v", r)
+		}
+	}()
+	return gob.NewDecoder(bytes.NewReader(body)).Decode(dst)
 }
 
 // decodeJSON deserializes a JSON body as securecookie.JSONEncoder wrote it:
