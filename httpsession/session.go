@@ -2,6 +2,7 @@ package httpsession
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -14,7 +15,30 @@ import (
 // Flask uses, so that a Flask application sharing the cookie agrees.
 const permanentKey = "_permanent"
 
+// sessionKey is the context key of the innermost middleware's session.
 type sessionKey struct{}
+
+// namedKey is the context key of the session whose cookie is called name.
+type namedKey struct{ name string }
+
+// sessionContext carries a request's session under both its keys, so that
+// a middleware adds one context to the request, not two.
+type sessionContext struct {
+	context.Context
+	s *Session
+}
+
+func (c *sessionContext) Value(key any) any {
+	switch k := key.(type) {
+	case sessionKey:
+		return c.s
+	case namedKey:
+		if k.name == c.s.m.name {
+			return c.s
+		}
+	}
+	return c.Context.Value(key)
+}
 
 // A Session is the session of one request, handed out by [From]. It loads
 // the cookie on first use and is saved by the middleware when the response
@@ -30,19 +54,27 @@ type Session struct {
 	req *http.Request
 
 	mu        sync.Mutex
+	parsed    bool                // rc holds the request's cookies
+	rc        requestCookies      // the session cookie and its chunks
 	loaded    bool                // the cookie was read
 	hadCookie bool                // the request carried the cookie or a chunk of it
 	data      cookiecodec.Session // never nil once loaded
 	info      cookiecodec.Info
 	valid     bool // data came from a cookie the codec accepted
-	accessed  bool // any method was called
-	modified  bool // data changed since it was loaded
-	committed bool // the response's headers were written
-	late      bool // data changed after they were
+	state     LoadState
+	loadErr   error // why the cookie was rejected
+	accessed  bool  // any method was called
+	modified  bool  // data changed since it was loaded
+	committed bool  // the response's headers were written
+	late      bool  // data changed after they were
+
+	flashesRead bool    // Flashes took the flashed messages out of data
+	flashes     []Flash // what it took, returned again in this request
 }
 
 // From returns r's session, or nil if r did not pass through a
-// [Middleware]'s handler.
+// [Middleware]'s handler. When several middlewares wrap the handler, it
+// returns the innermost one's; [Named] reaches the others.
 func From(r *http.Request) *Session { return FromContext(r.Context()) }
 
 // FromContext returns the session stored in ctx by a [Middleware], or nil.
@@ -50,6 +82,28 @@ func FromContext(ctx context.Context) *Session {
 	s, _ := ctx.Value(sessionKey{}).(*Session)
 	return s
 }
+
+// Named returns r's session whose cookie is called cookieName (the
+// [Middleware.CookieName] of one of the middlewares r passed through), or
+// nil if there is none. It is how a handler wrapped by several
+// middlewares, such as a login session and a preferences cookie, reaches
+// each of them:
+//
+//	prefs, _ := httpsession.New(codec, httpsession.Options{CookieName: "prefs"})
+//	handler := sessions.Wrap(prefs.Wrap(mux))
+//	...
+//	theme, _ := httpsession.Get[string](httpsession.Named(r, "prefs"), "theme")
+//
+// Nested middlewares must have different cookie names; the inner one of
+// two with the same name hides the outer.
+func Named(r *http.Request, cookieName string) *Session {
+	s, _ := r.Context().Value(namedKey{cookieName}).(*Session)
+	return s
+}
+
+// From returns r's session of this middleware, or nil if r did not pass
+// through its handler: [Named] with m's cookie name.
+func (m *Middleware) From(r *http.Request) *Session { return Named(r, m.name) }
 
 // lock locks s, loads it if needed and marks it accessed. It returns false,
 // with s unlocked, if s is nil.
@@ -71,33 +125,8 @@ func (s *Session) changed() {
 	}
 }
 
-// loadLocked reads and decodes the request's cookie, once.
-func (s *Session) loadLocked() {
-	if s.loaded {
-		return
-	}
-	s.loaded = true
-	s.data = cookiecodec.Session{}
-	value, present, err := s.m.readCookie(s.req)
-	s.hadCookie = present
-	if !present {
-		return
-	}
-	var data cookiecodec.Session
-	var info cookiecodec.Info
-	if err == nil {
-		data, info, err = s.m.codec.Decode(s.m.name, value)
-	}
-	if err != nil {
-		s.m.onDecode(s.req, err)
-		return
-	}
-	if data != nil {
-		s.data = data
-	}
-	s.info = info
-	s.valid = true
-}
+// errDetached is returned by the methods of a nil *Session.
+var errDetached = errors.New("httpsession: no session on this request; wrap the handler with Middleware.Wrap")
 
 func logDetached(op string) {
 	slog.Error("httpsession: " + op + " on a request without a session; wrap the handler with Middleware.Wrap")
@@ -127,16 +156,25 @@ func Get[T any](s *Session, key string) (T, bool) {
 	return cookiecodec.Get[T](s.data, key)
 }
 
-// Set stores value under key. The codec rejects values of types it cannot
-// encode when the session is saved, through [Options.ErrorHandler].
-func (s *Session) Set(key string, value any) {
-	if !s.lock() {
+// Set stores value under key. It returns an error, and leaves the session
+// unchanged, if the codec cannot encode value: a type it does not support
+// (such as a struct, []int or map[string]string for the native codec), or
+// a string that is not valid UTF-8. The error names the key and the path
+// inside value, never the value. Whether the whole session fits in its
+// cookies is known only when it is saved (see [Options.CookieBudget]).
+func (s *Session) Set(key string, value any) error {
+	if s == nil {
 		logDetached("Set")
-		return
+		return errDetached
 	}
+	if err := s.m.checkValue(key, value); err != nil {
+		return err
+	}
+	s.lock()
 	defer s.mu.Unlock()
 	s.data[key] = value
 	s.changed()
+	return nil
 }
 
 // Delete removes key from the session.
@@ -229,7 +267,8 @@ func (s *Session) MarkModified() {
 }
 
 // Info describes the token the session was loaded from; ok is false if
-// the request carried no valid session cookie.
+// the request carried no valid session cookie. [Session.LoadState] tells
+// a missing cookie from a rejected one.
 func (s *Session) Info() (info cookiecodec.Info, ok bool) {
 	if !s.lock() {
 		return cookiecodec.Info{}, false
