@@ -234,24 +234,29 @@ func newCodec(t testing.TB) *cookiecodec.Codec {
 }
 
 // TestFleet runs two servers, each with its own Redis client and revoker,
-// over one Redis: a user logged in on both from two devices logs out
-// everywhere on one; that server rejects both sessions at once, the other
-// within CacheFor; logging in again at once keeps the user logged in.
+// over one Redis: a user logged in on both from three devices logs out
+// everywhere on one; that server rejects the other sessions at once, the
+// other server within CacheFor, and both delete the revoked cookies;
+// logging in again at once keeps the user logged in. The devices' jars
+// send a cookie to both servers, as browsers do for two ports of a host:
+// each device asks one server after the revocation, since the answer
+// deletes its cookie.
 func TestFleet(t *testing.T) {
 	srv := redistest.Start(t)
 	codec := newCodec(t)
 	ropts := httpsession.RevokerOptions{CacheFor: testCacheFor, Timeout: time.Second, Retain: codec.MaxAge()}
 	a := newApp(t, codec, newStore(t, srv, ""), ropts)
 	b := newApp(t, codec, newStore(t, srv, ""), ropts)
-	laptop, phone, other := newDevice(t), newDevice(t), newDevice(t)
+	laptop, phone, tablet, other := newDevice(t), newDevice(t), newDevice(t), newDevice(t)
 	laptop.do(a, "POST", "/login?user=harry")
 	phone.do(b, "POST", "/login?user=harry")
+	tablet.do(a, "POST", "/login?user=harry")
 	other.do(b, "POST", "/login?user=sally")
 	// Let the answers cached at login go stale, so that server B's
 	// answer is as fresh as can be when the revocation comes.
 	time.Sleep(testCacheFor)
 	for _, s := range []*app{a, b} {
-		for _, d := range []*device{laptop, phone} {
+		for _, d := range []*device{laptop, phone, tablet} {
 			if got := d.whoami(s); got != "valid harry" {
 				t.Fatalf("before the revocation: %q, want valid harry", got)
 			}
@@ -265,8 +270,11 @@ func TestFleet(t *testing.T) {
 	if got := laptop.whoami(a); got != "no cookie" {
 		t.Errorf("the device that logged out everywhere: %q, want no cookie", got)
 	}
-	if got := phone.whoami(a); got != "rejected" || !errors.Is(a.lastErr(), httpsession.ErrRevoked) {
-		t.Errorf("the other device on the revoking server: %q, err %v; want rejected, ErrRevoked", got, a.lastErr())
+	if got := tablet.whoami(a); got != "rejected" || !errors.Is(a.lastErr(), httpsession.ErrRevoked) {
+		t.Errorf("another device on the revoking server: %q, err %v; want rejected, ErrRevoked", got, a.lastErr())
+	}
+	if got := tablet.whoami(b); got != "no cookie" {
+		t.Errorf("another device after its revoked cookie was answered: %q, want no cookie", got)
 	}
 	// Server B may answer from its cache until CacheFor after the
 	// revocation, and must not after.
