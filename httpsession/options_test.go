@@ -138,8 +138,9 @@ func TestCookieHeaderParsedOnce(t *testing.T) {
 	if value != strings.Repeat("a", 99) {
 		t.Fatalf("readCookie = %q, want 99 chunks joined", value)
 	}
-	if allocs > 10 {
-		t.Errorf("reading 99 chunks allocates %v times, want at most 10", allocs)
+	// The session, its chunk table, the joined value, the chunk list.
+	if allocs > 6 {
+		t.Errorf("reading 99 chunks allocates %v times, want at most 6", allocs)
 	}
 }
 
