@@ -179,6 +179,12 @@ type Options struct {
 	// must not log the cookie.
 	OnLoad func(r *http.Request, state LoadState, err error)
 
+	// Revoker, if set, checks every loaded session that names a subject
+	// (see [Session.SetSubject]) against its store, and rejects the
+	// revoked ones with an error matching [ErrRevoked]. Nil means
+	// sessions are never checked for revocation.
+	Revoker *Revoker
+
 	// Logger receives the middleware's log lines, which never contain
 	// cookie values or session contents. Nil means [slog.Default].
 	Logger *slog.Logger
@@ -208,6 +214,8 @@ type Middleware struct {
 	checks      []postCheck // run on every decoded session, in order
 	fallbacks   []Codec     // legacy decoders tried when codec refuses a cookie
 	log         *slog.Logger
+
+	revoker *Revoker // checks sessions with a subject, if not nil
 
 	now func() time.Time // time.Now, except in tests
 }
@@ -247,6 +255,9 @@ func New(codec Codec, opts Options) (*Middleware, error) {
 	m.checks = append(m.checks, m.checkTimeouts)
 	if m.log == nil {
 		m.log = slog.Default()
+	}
+	if err := m.useRevoker(opts.Revoker); err != nil {
+		return nil, err
 	}
 	if m.onError == nil {
 		m.onError = m.defaultErrorHandler
