@@ -139,7 +139,16 @@ func (rc requestCookies) present() bool {
 // chunks returns the indices, from 1, of the chunk cookies the request
 // carried, in increasing order.
 func (rc requestCookies) chunks() []int {
-	var idx []int
+	n := 0
+	for i := 1; i < len(rc.chunk); i++ {
+		if rc.chunk[i].found {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	idx := make([]int, 0, n)
 	for i := 1; i < len(rc.chunk); i++ {
 		if rc.chunk[i].found {
 			idx = append(idx, i)

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cookiecodec/cookiecodec"
 	"github.com/cookiecodec/cookiecodec/httpsession"
@@ -400,4 +401,41 @@ func TestSecurityHeaders(t *testing.T) {
 	if !strings.Contains(resp.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
 		t.Errorf("Content-Security-Policy = %q, want frame-ancestors 'none'", resp.Header.Get("Content-Security-Policy"))
 	}
+}
+
+// TestTimeouts checks that the example logs out a session left unused for
+// the idle timeout, and one older than the absolute timeout however much
+// it is used. Tokens carry whole seconds, so the test waits in seconds;
+// httpsession's own tests pin the clock instead.
+func TestTimeouts(t *testing.T) {
+	t.Run("idle", func(t *testing.T) {
+		t.Parallel()
+		c := newTestClientOpts(t, httpsession.Options{Insecure: true, IdleTimeout: time.Second})
+		if _, body := c.login("Harry", "12345678"); !strings.Contains(body, loggedIn) {
+			t.Fatal("login failed")
+		}
+		time.Sleep(2100 * time.Millisecond)
+		if _, body := c.do("GET", "/", nil); !strings.Contains(body, "You are not logged in") {
+			t.Error("still logged in after twice the idle timeout unused")
+		}
+	})
+	t.Run("absolute", func(t *testing.T) {
+		t.Parallel()
+		c := newTestClientOpts(t, httpsession.Options{Insecure: true, IdleTimeout: 3 * time.Second, AbsoluteTimeout: 3 * time.Second})
+		if _, body := c.login("Harry", "12345678"); !strings.Contains(body, loggedIn) {
+			t.Fatal("login failed")
+		}
+		// Used every second: within a whole second of truncation, the
+		// first use is surely within both timeouts.
+		for i := range 4 {
+			time.Sleep(time.Second)
+			if _, body := c.do("GET", "/", nil); i == 0 && !strings.Contains(body, loggedIn) {
+				t.Fatal("logged out a second after the login")
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+		if _, body := c.do("GET", "/", nil); !strings.Contains(body, "You are not logged in") {
+			t.Error("still logged in, used every second, past the absolute timeout")
+		}
+	})
 }
