@@ -36,11 +36,15 @@ func TestBrowserLogoutEverywhere(t *testing.T) {
 	defer srv.Close()
 	laptop := &browser{t: t, ctx: newBrowser(t, exe), url: srv.URL}
 	phone := &browser{t: t, ctx: newBrowser(t, exe), url: srv.URL}
+	// The phone ticks "remember me": a permanent cookie is revoked too.
 	for _, b := range []*browser{laptop, phone} {
-		b.login()
+		b.login(b == phone)
 		if got := b.text("status"); got != loggedInText {
 			t.Fatalf("after logging in the page says %q, want %q", got, loggedInText)
 		}
+	}
+	if c := phone.cookies()["session"]; c == nil || c.Session {
+		t.Fatalf("the phone holds %v, want a remembered session cookie", cookieNames(phone.cookies()))
 	}
 	laptop.clickAndLoad("logout-everywhere")
 	if got := laptop.text("status"); got != loggedOutText {
