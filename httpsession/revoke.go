@@ -334,7 +334,8 @@ func (r *Revoker) record(subject string, e cacheEntry) cacheEntry {
 // f does or when that context ends, whichever comes first, so that a store
 // ignoring its context cannot hold a request. The context keeps ctx's
 // values but not its cancellation: the answer is shared by the requests
-// waiting on it. Errors wrap [ErrRevocationUnavailable].
+// waiting on it. Errors, a panic of f's included, wrap
+// [ErrRevocationUnavailable].
 func bounded[T any](ctx context.Context, timeout time.Duration, f func(context.Context) (T, error)) (T, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
@@ -344,6 +345,13 @@ func bounded[T any](ctx context.Context, timeout time.Duration, f func(context.C
 	}
 	ch := make(chan answer, 1)
 	go func() {
+		// A store that panics fails the call, rather than the process
+		// from a goroutine that no server recovers.
+		defer func() {
+			if p := recover(); p != nil {
+				ch <- answer{err: fmt.Errorf("the store panicked: %v", p)}
+			}
+		}()
 		v, err := f(ctx)
 		ch <- answer{v, err}
 	}()
