@@ -231,6 +231,17 @@ func TestRevocationStoreDown(t *testing.T) {
 				if !strings.Contains(srv.logs.String(), "connection refused") {
 					t.Errorf("fail open logged %q, want a warning with the store's error", srv.logs)
 				}
+				// One warning a second, however many requests.
+				srv.user(t, cookie)
+				srv.user(t, cookie)
+				if n := strings.Count(srv.logs.String(), "cannot be checked"); n != 1 {
+					t.Errorf("%d warnings within a second, want 1", n)
+				}
+				clk.advance(failOpenWarnEvery)
+				srv.user(t, cookie)
+				if n := strings.Count(srv.logs.String(), "cannot be checked"); n != 2 || !strings.Contains(srv.logs.String(), "unlogged=2") {
+					t.Errorf("%d warnings a second later, want 2, the second with unlogged=2:\n%s", n, srv.logs)
+				}
 				return
 			}
 			if got != "" || srv.state != RejectedCookie || !errors.Is(srv.err, ErrRevocationUnavailable) || !errors.Is(hooked, ErrRevocationUnavailable) {
