@@ -2,9 +2,11 @@ package httpsession
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/cookiecodec/cookiecodec"
@@ -30,9 +32,13 @@ type Session struct {
 	req *http.Request
 
 	mu        sync.Mutex
-	loaded    bool                // the cookie was read
-	hadCookie bool                // the request carried the cookie or a chunk of it
-	data      cookiecodec.Session // never nil once loaded
+	loaded    bool // the cookie was read
+	hadCookie bool // the request carried the cookie or a chunk of it
+	// The session's values sit one pointer away, in a *sessionValues that
+	// loadLocked sets, because fmt prints maps at every depth: a *Session
+	// printed where fmt cannot call [Session.Format] (in an unexported
+	// field) shows this pointer's address, not the plaintext.
+	*sessionValues
 	info      cookiecodec.Info
 	valid     bool // data came from a cookie the codec accepted
 	accessed  bool // any method was called
@@ -40,6 +46,38 @@ type Session struct {
 	committed bool // the response's headers were written
 	late      bool // data changed after they were
 }
+
+// sessionValues holds what the cookie decoded to.
+type sessionValues struct {
+	data cookiecodec.Session // never nil
+}
+
+// String describes s without its values, which are plaintext that logs
+// must not carry: "httpsession.Session(2 keys)", or "(not loaded)" before
+// any method read the cookie. It does not load the session.
+func (s *Session) String() string {
+	if s == nil {
+		return "httpsession.Session(nil)"
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.loaded {
+		return "httpsession.Session(not loaded)"
+	}
+	if len(s.data) == 1 {
+		return "httpsession.Session(1 key)"
+	}
+	return "httpsession.Session(" + strconv.Itoa(len(s.data)) + " keys)"
+}
+
+// GoString is the same as [Session.String], so %#v does not reveal the
+// session's values.
+func (s *Session) GoString() string { return s.String() }
+
+// Format prints [Session.String] for every verb, so that no fmt verb, and
+// no log/slog handler, reveals the session's values or the request's
+// cookie.
+func (s *Session) Format(f fmt.State, verb rune) { fmt.Fprint(f, s.String()) }
 
 // From returns r's session, or nil if r did not pass through a
 // [Middleware]'s handler.
@@ -77,7 +115,7 @@ func (s *Session) loadLocked() {
 		return
 	}
 	s.loaded = true
-	s.data = cookiecodec.Session{}
+	s.sessionValues = &sessionValues{data: cookiecodec.Session{}}
 	value, present, err := s.m.readCookie(s.req)
 	s.hadCookie = present
 	if !present {
