@@ -42,6 +42,7 @@
 //	uuid.UUID         " u"   UUID
 //	datetime          " d"   time.Time, in UTC, to the second
 //	int                      int64, uint64 above math.MaxInt64, json.Number beyond
+//	                         (at most MaxIntDigits digits, as in Python)
 //	float                    float64
 //	str, bool, None          string, bool, nil
 //	list, dict               []any, map[string]any
