@@ -48,9 +48,9 @@ const httpDate = "Mon, 02 Jan 2006 15:04:05 GMT"
 // integer type, float32, float64, string, []byte, time.Time, []any,
 // []string, map[string]any and cookiecodec.Session) and, for Python's
 // types, [Tuple], [Markup], [UUID], and [json.Number] or *big.Int for
-// integers of up to [MaxIntDigits] digits, the most Python reads. Times are written in UTC to the second, as Flask
-// does, and must fall in the years 100 to 9999: Flask reads earlier years
-// back as different ones. Strings and keys must be valid UTF-8. Maps and
+// integers of up to [MaxIntDigits] digits, the most Python reads. Times
+// are written in UTC to the second, as Flask does, and must fall in the
+// years 100 to 9999: Flask reads earlier years back as different ones. Strings and keys must be valid UTF-8. Maps and
 // arrays nest at most [cookiecodec.MaxSessionDepth] deep. The error names
 // the path of a value it cannot write, never the value.
 func MarshalTagged(s cookiecodec.Session) ([]byte, error) {
