@@ -64,11 +64,11 @@ func (s *Session) LoadState() (LoadState, error) {
 // requestCookies returns the request's session cookie and chunks, parsed
 // from its Cookie headers on the first call.
 func (s *Session) requestCookies() *requestCookies {
-	if !s.parsed {
-		s.parsed = true
-		s.rc = s.m.parseCookies(s.req)
+	if s.rc == nil {
+		rc := s.m.parseCookies(s.req)
+		s.rc = &rc
 	}
-	return &s.rc
+	return s.rc
 }
 
 // loadLocked reads and decodes the request's cookie, once, and reports
@@ -78,7 +78,7 @@ func (s *Session) loadLocked() {
 		return
 	}
 	s.loaded = true
-	s.data = cookiecodec.Session{}
+	s.sessionValues = &sessionValues{data: cookiecodec.Session{}}
 	value, present, err := s.m.readCookie(s.requestCookies())
 	s.hadCookie = present
 	if !present {
