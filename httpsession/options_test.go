@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cookiecodec/cookiecodec"
 )
@@ -139,5 +140,33 @@ func TestCookieHeaderParsedOnce(t *testing.T) {
 	}
 	if allocs > 10 {
 		t.Errorf("reading 99 chunks allocates %v times, want at most 10", allocs)
+	}
+}
+
+// TestCheckSize checks that CheckSize reports, before the save, the error
+// the save would meet, and nil for a session that fits.
+func TestCheckSize(t *testing.T) {
+	m, _ := newMiddleware(t, nil, Options{Chunked: true, AbsoluteTimeout: time.Hour})
+	resp := serve(t, m, func(w http.ResponseWriter, r *http.Request) {
+		s := From(r)
+		if err := s.CheckSize(); err != nil {
+			t.Errorf("empty session: CheckSize() = %v", err)
+		}
+		s.Set("note", strings.Repeat("n", 4000))
+		if err := s.CheckSize(); err != nil {
+			t.Errorf("4000-byte note: CheckSize() = %v, want nil", err)
+		}
+		s.Set("note", strings.Repeat("n", 6000))
+		if err := s.CheckSize(); !errors.Is(err, cookiecodec.ErrTooLarge) || !strings.Contains(err.Error(), "budget") {
+			t.Errorf("6000-byte note: CheckSize() = %v, want ErrTooLarge over the budget", err)
+		}
+		s.Set("note", "short")
+	})
+	if resp.StatusCode != http.StatusOK || len(resp.Cookies()) != 1 {
+		t.Errorf("status %d, Set-Cookie %q, want the short note saved", resp.StatusCode, setCookies(resp))
+	}
+	var s *Session
+	if s.CheckSize() == nil {
+		t.Error("nil Session CheckSize() = nil, want an error")
 	}
 }

@@ -3,7 +3,9 @@ package httpsession
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"slices"
 	"sync"
@@ -226,6 +228,33 @@ func (s *Session) Len() int {
 	return len(s.data)
 }
 
+// CheckSize encodes the session as it would be saved now and returns the
+// error the save would meet: one matching [cookiecodec.ErrTooLarge], saying
+// by how many bytes, if its cookies would be too large for a cookie, for
+// [Options.MaxChunks] or for [Options.CookieBudget]; or the codec's error.
+// A handler calls it to refuse, with a message of its own, a change that
+// would make the response fail. It costs one encoding of the session.
+func (s *Session) CheckSize() error {
+	if !s.lock() {
+		return errDetached
+	}
+	defer s.mu.Unlock()
+	if len(s.data) == 0 {
+		return nil
+	}
+	data := s.data
+	if _, ok := loginTime(data); !ok && s.m.absolute > 0 {
+		data = maps.Clone(data)
+		data[loginTimeKey] = s.m.now().Unix()
+	}
+	value, err := s.m.codec.Encode(s.m.name, data)
+	if err != nil {
+		return fmt.Errorf("httpsession: encoding session: %w", err)
+	}
+	_, err = s.m.cookies(value, s.m.cookieLifetime(data))
+	return err
+}
+
 // Permanent reports whether the session is permanent: its cookie outlives
 // the browser session, for [Options.MaxAge].
 func (s *Session) Permanent() bool {
@@ -238,19 +267,27 @@ func (s *Session) Permanent() bool {
 
 // SetPermanent makes the session permanent or not, by storing true under
 // "_permanent" or removing that key, as Flask's session.permanent does.
+// Making it not permanent also drops a lifetime given with
+// [Session.SetLifetime].
 func (s *Session) SetPermanent(permanent bool) {
 	if !s.lock() {
 		logDetached("SetPermanent")
 		return
 	}
 	defer s.mu.Unlock()
-	if isPermanent(s.data) == permanent {
+	s.setPermanentLocked(permanent)
+}
+
+func (s *Session) setPermanentLocked(permanent bool) {
+	_, own := s.data[lifetimeKey]
+	if isPermanent(s.data) == permanent && (permanent || !own) {
 		return
 	}
 	if permanent {
 		s.data[permanentKey] = true
 	} else {
 		delete(s.data, permanentKey)
+		delete(s.data, lifetimeKey)
 	}
 	s.changed()
 }

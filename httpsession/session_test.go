@@ -443,6 +443,12 @@ func TestNewOptions(t *testing.T) {
 		{"chunked small budget", bigCodec(t), Options{Chunked: true, CookieBudget: 4096}, "raise CookieBudget above 4096"},
 		{"negative budget", codec, Options{CookieBudget: -1}, "CookieBudget"},
 		{"small budget", codec, Options{CookieBudget: 100}, ""},
+		{"timeouts", codec, Options{IdleTimeout: time.Hour, AbsoluteTimeout: 24 * time.Hour}, ""},
+		{"idle over codec", codec, Options{IdleTimeout: 32 * 24 * time.Hour}, "longer than the codec's MaxAge"},
+		{"idle over absolute", codec, Options{IdleTimeout: 2 * time.Hour, AbsoluteTimeout: time.Hour}, "longer than AbsoluteTimeout"},
+		{"idle fraction", codec, Options{IdleTimeout: 1500 * time.Millisecond}, "whole number of seconds"},
+		{"negative absolute", codec, Options{AbsoluteTimeout: -time.Hour}, "whole number of seconds"},
+		{"absolute over codec", codec, Options{AbsoluteTimeout: 365 * 24 * time.Hour}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := New(tc.codec, tc.opts)
