@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 )
 
 // LoadKeyFile reads and parses the key file at path (see [ParseKeyFile]).
@@ -34,7 +35,7 @@ func readKeyFile(path string) ([]byte, fs.FileInfo, error) {
 	}
 	fh, err := os.Open(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("cookiecodec: key file: %w", err)
+		return nil, nil, fmt.Errorf("cookiecodec: key file: %w", hidePath(err))
 	}
 	defer fh.Close()
 	fi, err := fh.Stat()
@@ -72,7 +73,7 @@ func writeKeyFile(path string, data []byte, create bool) (err error) {
 	}
 	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("cookiecodec: writing key file: %w", err)
+		return fmt.Errorf("cookiecodec: writing key file: %w", hidePath(err))
 	}
 	tmpName := tmp.Name()
 	defer func() {
@@ -83,7 +84,7 @@ func writeKeyFile(path string, data []byte, create bool) (err error) {
 			os.Remove(tmpName)
 		}
 		if err != nil {
-			err = fmt.Errorf("cookiecodec: writing key file %s: %w", path, err)
+			err = fmt.Errorf("cookiecodec: writing key file %s: %w", pathText(path), hidePath(err))
 		}
 	}()
 	if err := tmp.Chmod(0o600); err != nil {
@@ -128,4 +129,30 @@ func syncDir(dir string) error {
 	}
 	defer d.Close()
 	return d.Sync()
+}
+
+// pathText returns path for an error message when it looks like a path: it
+// holds a separator or ends in a file extension of up to five letters or
+// digits. Anything else may be a secret set where a path was wanted
+// (COOKIECODEC_KEY_FILE=<a key>), so pathText says only its length; a key
+// in text form, base64url without dots, never looks like a path.
+func pathText(path string) string {
+	if strings.ContainsRune(path, filepath.Separator) || strings.ContainsRune(path, '/') {
+		return path
+	}
+	if ext := filepath.Ext(path); len(ext) >= 2 && len(ext) <= 6 && len(ext) < len(path) &&
+		strings.Trim(ext[1:], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == "" {
+		return path
+	}
+	return fmt.Sprintf("(a path of %d bytes that does not look like one, not shown)", len(path))
+}
+
+// hidePath returns err with the path of an [fs.PathError] in it replaced by
+// its [pathText] form, keeping what the error wraps.
+func hidePath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return &fs.PathError{Op: pe.Op, Path: pathText(pe.Path), Err: pe.Err}
+	}
+	return err
 }

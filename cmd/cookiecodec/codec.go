@@ -43,7 +43,7 @@ func (f *codecFlags) check(formats ...string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("--format %q is not one of %s", shorten(f.format), strings.Join(formats, ", "))
+	return fmt.Errorf("--format %s is not one of %s", argText(f.format, formatAuto, formatNative, formatFlask), strings.Join(formats, ", "))
 }
 
 // checkCookieName accepts the names RFC 6265 allows (an HTTP token) of the
@@ -233,7 +233,7 @@ func (c *cli) pickInput(pos []string, name string) (string, int, bool) {
 		return "", c.reject(err), false
 	}
 	if p.dups > 0 {
-		c.hintf("the %s holds %d more cookies named %q: using the first", p.from, p.dups, name)
+		c.hintf("the %s holds %s named %q: using the first", p.from, plural(p.dups, "more cookie", "more cookies"), name)
 	}
 	return p.value, 0, true
 }
@@ -245,8 +245,8 @@ func (c *cli) printDecoded(m meta, s cookiecodec.Session, view *jsonView, asJSON
 	if view == nil {
 		view = &jsonView{}
 	}
-	out := view.object(s, "")
-	for _, n := range view.notes {
+	out := view.object(s)
+	for _, n := range view.hints() {
 		c.hintf("%s", n)
 	}
 	var err error

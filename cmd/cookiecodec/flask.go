@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/big"
 	"os"
 	"strings"
@@ -47,7 +48,11 @@ func (c *cli) loadSecrets(path string) ([][]byte, error) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("secret file: %w", err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // without the path, which pathText shows
+		}
+		return nil, fmt.Errorf("secret file %s: %w", pathText(path), err)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
@@ -182,10 +187,10 @@ func (c *cli) printTagged(m meta, s cookiecodec.Session, asJSON bool) int {
 // and integers of any size exactly.
 func flaskView() *jsonView {
 	j := &jsonView{}
-	j.other = func(v any, path string) (any, bool) {
+	j.other = func(v any) (any, bool) {
 		switch t := v.(type) {
 		case flask.Tuple:
-			return j.value([]any(t), path), true
+			return j.value([]any(t)), true
 		case flask.UUID:
 			return t.String(), true
 		case flask.Markup:
@@ -214,7 +219,7 @@ func (c *cli) inspectFlask(value string, asJSON bool) int {
 		out.PayloadError = trimPrefix(err)
 		out.UnverifiedPayloadBase64 = base64.StdEncoding.EncodeToString(u.Payload)
 	} else {
-		out.UnverifiedPayload = view.object(s, "")
+		out.UnverifiedPayload = view.object(s)
 	}
 	return c.printInspected(out, extra, view, asJSON)
 }

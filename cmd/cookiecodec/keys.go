@@ -44,7 +44,7 @@ func (c *cli) keys(args []string) int {
 	case "list":
 		return c.keysCommand("keys list", args[1:], 1, c.keysList)
 	}
-	return c.usageError("keys", "unknown keys command %q", shorten(args[0]))
+	return c.usageError("keys", "unknown keys command %s", argText(args[0], "init", "add", "promote", "retire", "list"))
 }
 
 // keysCommand parses the arguments of a keys command, which has no flags
@@ -96,6 +96,9 @@ func (c *cli) loadKeyFile(path string) (*cookiecodec.KeyFile, int, bool) {
 	if err != nil {
 		status := c.configError(err)
 		if errors.Is(err, fs.ErrNotExist) {
+			if !looksLikePath(path) {
+				path = "FILE"
+			}
 			c.hintf("create it with 'cookiecodec keys init %s'", path)
 		}
 		return nil, status, false
@@ -126,7 +129,7 @@ func (c *cli) keysAdd(args []string) int {
 func (c *cli) keyFileAndID(name string, args []string) (*cookiecodec.KeyFile, cookiecodec.KeyID, int, bool) {
 	id, err := cookiecodec.ParseKeyID(args[1])
 	if err != nil {
-		return nil, 0, c.usageError(name, "ID %q is not 8 hexadecimal digits", shorten(args[1])), false
+		return nil, 0, c.usageError(name, "ID %s is not 8 hexadecimal digits", idText(args[1])), false
 	}
 	f, status, ok := c.loadKeyFile(args[0])
 	return f, id, status, ok

@@ -151,7 +151,7 @@ func TestKeysErrors(t *testing.T) {
 		{"list a malformed file", []string{"keys", "list", malformed}, "no keys"},
 		{"empty file name", []string{"keys", "list", ""}, "empty FILE"},
 		{"promote without id", []string{"keys", "promote", path}, "want FILE and ID, got 1 arguments"},
-		{"promote a bad id", []string{"keys", "promote", path, "xyz"}, `ID "xyz" is not 8 hexadecimal digits`},
+		{"promote a bad id", []string{"keys", "promote", path, "xyz"}, `ID (a 3-character text) is not 8 hexadecimal digits`},
 		{"promote an unknown id", []string{"keys", "promote", path, "00000000"}, "no key with id 00000000"},
 		{"promote the primary", []string{"keys", "promote", path, primary}, "is already the primary"},
 		{"promote in a missing file", []string{"keys", "promote", missing, other}, "no such file or directory"},

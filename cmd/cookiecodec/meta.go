@@ -136,17 +136,17 @@ func parseMaxAge(s string) (time.Duration, error) {
 	if days, ok := strings.CutSuffix(s, "d"); ok && days != "" && !strings.ContainsAny(days, "hmsuµn.") {
 		n, err := strconv.ParseInt(days, 10, 64)
 		if err != nil || n <= 0 || n > 100*365 {
-			return 0, fmt.Errorf("--max-age %q is not a number of days from 1 to 36500", shorten(s))
+			return 0, fmt.Errorf("--max-age %s is not a number of days from 1 to 36500", durationArgText(s))
 		}
 		d = time.Duration(n) * 24 * time.Hour
 	} else {
 		var err error
 		if d, err = time.ParseDuration(s); err != nil {
-			return 0, fmt.Errorf("--max-age %q is not a duration such as 90m, 12h or 31d", shorten(s))
+			return 0, fmt.Errorf("--max-age %s is not a duration such as 90m, 12h or 31d", durationArgText(s))
 		}
 	}
 	if d < time.Second {
-		return 0, fmt.Errorf("--max-age %q is less than one second", shorten(s))
+		return 0, fmt.Errorf("--max-age %s is less than one second", durationArgText(s))
 	}
 	return d, nil
 }
