@@ -90,7 +90,8 @@ func TestJSONValues(t *testing.T) {
 		{`"x"`, nil, "top level is a string, not an object"},
 		{`null`, nil, "top level is null, not an object"},
 		{`{"a":1e400}`, nil, `the value at "a" is a number out of the range of float64`},
-		{`{"a":`, nil, "json body"},
+		{`{"a":`, nil, "json body: malformed JSON"},
+		{`{"a":Q}`, nil, "json body: malformed JSON at byte 6"},
 		{``, nil, "json body"},
 		{`{"d":` + strings.Repeat("[", cookiecodec.MaxSessionDepth) + strings.Repeat("]", cookiecodec.MaxSessionDepth) + `}`, nil, "nested deeper than 32"},
 	} {
@@ -99,6 +100,9 @@ func TestJSONValues(t *testing.T) {
 		if tc.err != "" {
 			if s != nil || !errors.Is(err, cookiecodec.ErrInvalid) || !strings.Contains(err.Error(), tc.err) {
 				t.Errorf("Decode(%s) = %v, %v; want ErrInvalid saying %q", tc.body, s, err, tc.err)
+			}
+			if err != nil && strings.Contains(err.Error(), "Q") {
+				t.Errorf("Decode(%s) err = %v quotes the body", tc.body, err)
 			}
 			continue
 		}

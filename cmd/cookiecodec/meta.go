@@ -11,7 +11,7 @@ import (
 // meta is what decode and inspect say about a cookie besides its session.
 // Its JSON form is part of the output of decode --json and inspect --json.
 type meta struct {
-	// Format is "native" or "flask".
+	// Format is "native", "flask" or "gorilla".
 	Format string `json:"format"`
 	// Version is the native format version; 0 for Flask.
 	Version int `json:"version,omitempty"`
