@@ -20,6 +20,15 @@ func deep(n int, v any) any {
 	return v
 }
 
+// deepMap nests n maps, the innermost empty.
+func deepMap(n int) map[string]any {
+	m := map[string]any{}
+	for range n - 1 {
+		m = map[string]any{"m": m}
+	}
+	return m
+}
+
 func TestGobValues(t *testing.T) {
 	const now = 1_800_000_000
 	d := newTestDecoder(t, Options{}, now)
@@ -42,6 +51,10 @@ func TestGobValues(t *testing.T) {
 			cookiecodec.Session{"d": deep(cookiecodec.MaxSessionDepth-1, "x")}, ""},
 		{"too deep", map[any]any{"d": deep(cookiecodec.MaxSessionDepth, "x")}, nil,
 			"is nested deeper than 32"},
+		{"maps as deep as a session may be", map[any]any{"d": deepMap(cookiecodec.MaxSessionDepth - 1)},
+			cookiecodec.Session{"d": deepMap(cookiecodec.MaxSessionDepth - 1)}, ""},
+		{"maps too deep", map[any]any{"d": deepMap(cookiecodec.MaxSessionDepth)}, nil,
+			"is nested deeper than 32"},
 		{"bool key", map[any]any{true: 1}, nil, "the session has a key of type bool; a session's keys are strings"},
 		{"int key in a nested map", map[any]any{"m": map[any]any{3: "secret value"}}, nil, `the value at "m" has a key of type int`},
 		{"invalid UTF-8 string", map[any]any{"s": "\xff"}, nil, `the value at "s" is a string that is not valid UTF-8`},
@@ -63,6 +76,9 @@ func TestGobValues(t *testing.T) {
 			}
 			if err != nil {
 				t.Fatalf("Decode(%v) err = %v", tc.in, err)
+			}
+			if _, err := cookiecodec.MarshalSession(s); err != nil {
+				t.Errorf("MarshalSession(Decode(%v)) err = %v: it would not re-issue natively", tc.in, err)
 			}
 			// reflect.DeepEqual, as go-cmp's report on deep nesting is slow.
 			if !reflect.DeepEqual(tc.want, s) {
