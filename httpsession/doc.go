@@ -127,7 +127,9 @@
 //   - "_lifetime": the session's own lifetime, in seconds, from
 //     [Session.SetLifetime];
 //   - "_login_time": when the session began, in Unix seconds, for
-//     [Options.AbsoluteTimeout].
+//     [Options.AbsoluteTimeout];
+//   - "_sub" and "_sub_at": the session's subject and when it was issued
+//     for it, in Unix microseconds, for revocation.
 //
 // Flask-Login also uses "_fresh", "_id" and "_user_id".
 //
@@ -143,6 +145,30 @@
 // otherwise, because proxies and clients refuse header lines over about
 // 8 KiB and the user would be logged out without a word.
 //
+// # Revocation
+//
+// A session stays in its cookie, but it may name its subject, the user it
+// belongs to: [Session.SetSubject] stores the subject under the reserved
+// key "_sub", and the time it was issued for that subject, in Unix
+// microseconds (an integer, which the Flask codec keeps exactly), under
+// "_sub_at". With [Options.Revoker] set, [Revoker.Revoke] revokes every
+// session of a subject issued until then, with one write to a
+// [RevocationStore] ([MemoryStore] for one process, a shared one such as
+// Redis for a fleet): a revoked session loads empty, as [RejectedCookie]
+// with an error matching [ErrRevoked]. Sessions without a subject are
+// never checked. The check asks the store at most once per subject and
+// [RevokerOptions.CacheFor] (1 second by default), so a revocation takes
+// effect on every server within that time; if the store fails, the
+// session is rejected (with [ErrRevocationUnavailable]) unless
+// [RevokerOptions.FailOpen] is set.
+//
+// A session issued at the very microsecond of a revocation survives it,
+// and SetSubject never records an issue time earlier than the subject's
+// last revocation, even on a server whose clock runs behind, so a user
+// who revokes and logs in again at once stays logged in. To log out other
+// devices after a password change, revoke and then call SetSubject again
+// in the same request: this session is issued anew, the others are not.
+//
 // # Security properties
 //
 // The cookie is HttpOnly, Secure, SameSite=Lax and Path=/ by default, and
@@ -156,7 +182,8 @@
 // codec authenticates it; whether the client can read it depends on the
 // codec (see [cookiecodec.Options.Encrypt]). A stolen cookie replays until
 // its token expires: logging out deletes the cookie from the browser, not
-// from an attacker who copied it. SameSite=Lax stops cross-site POSTs from
+// from an attacker who copied it, unless the logout revokes the subject's
+// sessions (see Revocation). SameSite=Lax stops cross-site POSTs from
 // carrying the cookie in current browsers, but it is not a CSRF defence for
 // GET handlers that change state, nor for older browsers: keep a CSRF token
 // in the session for forms, as examples/login does.

@@ -184,6 +184,12 @@ type Options struct {
 	// of them opens is re-issued natively (see [Legacy]).
 	Legacy []Legacy
 
+	// Revoker, if set, checks every loaded session that names a subject
+	// (see [Session.SetSubject]) against its store, and rejects the
+	// revoked ones with an error matching [ErrRevoked]. Nil means
+	// sessions are never checked for revocation.
+	Revoker *Revoker
+
 	// Logger receives the middleware's log lines, which never contain
 	// cookie values or session contents. Nil means [slog.Default].
 	Logger *slog.Logger
@@ -213,6 +219,8 @@ type Middleware struct {
 	checks      []postCheck    // run on every decoded session, in order
 	fallbacks   []legacyFormat // Options.Legacy, tried when codec refuses a cookie
 	log         *slog.Logger
+
+	revoker *Revoker // checks sessions with a subject, if not nil
 
 	now func() time.Time // time.Now, except in tests
 }
@@ -255,6 +263,9 @@ func New(codec Codec, opts Options) (*Middleware, error) {
 	}
 	if m.log == nil {
 		m.log = slog.Default()
+	}
+	if err := m.useRevoker(opts.Revoker); err != nil {
+		return nil, err
 	}
 	if m.onError == nil {
 		m.onError = m.defaultErrorHandler

@@ -47,9 +47,11 @@ func (st LoadState) String() string {
 // LoadState loads the session if it was not yet, and reports what became
 // of the request's cookie. For [RejectedCookie] the error says why, for
 // logs: it matches [cookiecodec.ErrExpired] (with errors.Is) for a cookie
-// that expired or timed out, and [cookiecodec.ErrInvalid] for every other
-// rejection by the codec. The error never contains the cookie's value. For
-// the other states it is nil.
+// that expired or timed out ([Options.IdleTimeout],
+// [Options.AbsoluteTimeout], [Session.SetLifetime]), [ErrRevoked] for a
+// revoked one ([Options.Revoker]), and [cookiecodec.ErrInvalid] for every
+// other rejection by the codec. The error never contains the cookie's
+// value. For the other states it is nil.
 //
 // LoadState counts as using the session: the response varies on the
 // Cookie header.

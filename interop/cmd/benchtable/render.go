@@ -182,4 +182,4 @@ func formatRatio(v float64) string {
 func formatSpeedup(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) + "x" }
 
 // trimFloat prints a target limit without trailing zeros.
-func trimFloat(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+func trimFloat(v float64) string { return strconv.FormatFloat(v, 'g', 3, 64) }
