@@ -129,6 +129,11 @@ func durationText(s int64) string {
 	return b.String()
 }
 
+// secondsUp returns d in whole seconds, rounded up.
+func secondsUp(d time.Duration) int64 {
+	return int64((d + time.Second - 1) / time.Second)
+}
+
 // parseMaxAge parses a duration for --max-age: Go's syntax ("90m", "12h",
 // "1h30m") and also whole days ("31d"). It must be at least one second.
 func parseMaxAge(s string) (time.Duration, error) {

@@ -60,7 +60,9 @@ const usageKeys = `usage: cookiecodec keys COMMAND FILE [ID]
 
 Manage a key file. Key files are JSON, written atomically with mode 0600.
 A key file holds one primary key, which seals new cookies, and any number
-of decode-only keys, which only open them.
+of decode-only keys, which only open them. Commands that change the file
+hold a lock on FILE.lock meanwhile, so that commands run at once never
+lose each other's changes.
 
 Commands:
   keys init FILE            create FILE with one new primary key; refuse to
@@ -68,14 +70,17 @@ Commands:
   keys add FILE             add a new decode-only key; print its id
   keys promote FILE ID      make ID the primary; the old primary becomes
                             decode-only
-  keys retire FILE ID       remove ID; refuse to remove the primary
-  keys list FILE            one line per key: id, status, created
+  keys retire FILE ID       remove ID; refuse to remove the primary, or a
+                            key demoted less than --max-age ago
+  keys list FILE            one line per key: id, status, created, and
+                            when it was demoted
 
 Rotating keys across servers:
   1. cookiecodec keys add keys.json        roll the file out everywhere
   2. cookiecodec keys promote keys.json ID once every server has the new key
   3. cookiecodec keys retire keys.json OLD once the old primary's cookies
-                                           have expired (MaxAge later)
+                                           have expired (MaxAge later; retire
+                                           refuses before)
 ` + exitStatuses
 
 const usageKeysInit = `usage: cookiecodec keys init FILE
@@ -99,16 +104,28 @@ Example:
 const usageKeysPromote = `usage: cookiecodec keys promote FILE ID
 
 Make the key ID (8 hexadecimal digits, from 'keys list') the primary of the
-key file FILE. The old primary stays as a decode-only key.
+key file FILE. The old primary stays as a decode-only key, and the file
+records when it was demoted, for 'keys retire'.
 
 Example:
   cookiecodec keys promote keys.json 1a2b3c4d
 ` + exitStatuses
 
-const usageKeysRetire = `usage: cookiecodec keys retire FILE ID
+const usageKeysRetire = `usage: cookiecodec keys retire [--max-age D] [--force] FILE ID
 
-Remove the key ID from the key file FILE. The primary cannot be removed:
-promote another key first. Cookies sealed with a removed key are rejected.
+Remove the key ID from the key file FILE. Cookies sealed with a removed key
+are rejected, so that everyone holding one is logged out. The primary cannot
+be removed: promote another key first. A key demoted less than --max-age
+ago may still have sealed cookies that are valid: retire refuses it, says
+when it will be safe, and exits 2, unless --force is given. A key that never
+was the primary is removed at once. Key files written by releases before
+the demotion time was recorded (version 1) count their decode-only keys as
+demoted when the file was last modified.
+
+Flags:
+  --max-age D        the MaxAge of the apps that use FILE, a duration such
+                     as 12h or 31d (default 31d)
+  --force            remove the key even if cookies it sealed are valid
 
 Example:
   cookiecodec keys retire keys.json 1a2b3c4d
