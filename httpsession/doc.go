@@ -64,9 +64,9 @@
 // cookie, a valid one, or a rejected one and why (an error matching
 // [cookiecodec.ErrExpired] or [cookiecodec.ErrInvalid]), and
 // [Options.OnLoad] observes every load, to count rejections. Neither ever
-// sees the cookie's value. The cookie of a session that expired or timed
-// out is deleted; others are left alone, since a server that lacks a key
-// its peers have would otherwise log their users out.
+// sees the cookie's value. The cookie of a session that expired, timed
+// out or was revoked is deleted; others are left alone, since a server
+// that lacks a key its peers have would otherwise log their users out.
 //
 // # Migrating from other formats
 //
@@ -117,6 +117,37 @@
 // the middleware without a login time (written by Flask, or before
 // AbsoluteTimeout was set) counts from the first time it is seen.
 //
+// # Revocation
+//
+// A session stays in its cookie, but it may name its subject, the user it
+// belongs to: [Session.SetSubject] stores the subject under the reserved
+// key "_sub", and the time it was issued for that subject, in Unix
+// microseconds (an integer, which the Flask codec keeps exactly, where a
+// time keeps whole seconds), under "_sub_at". With [Options.Revoker] set,
+// [Revoker.Revoke] revokes every session of a subject issued until then,
+// with one write to a [RevocationStore] ([MemoryStore] for one process, a
+// shared one such as the Redis store of the module
+// github.com/cookiecodec/cookiecodec/redisstore for a fleet): a revoked
+// session loads empty, as [RejectedCookie] with an error matching
+// [ErrRevoked], and its cookie is deleted. Sessions without a subject
+// are never checked, nor is a session whose handler never uses it. The
+// check asks the store at most
+// once per subject and [RevokerOptions.CacheFor] (1 second by default),
+// so a revocation takes effect on every server within that time; if the
+// store fails or does not answer within [RevokerOptions.Timeout], the
+// session is rejected (with [ErrRevocationUnavailable]) unless
+// [RevokerOptions.FailOpen] is set.
+//
+// A session issued at the very microsecond of a revocation survives it,
+// and SetSubject never records an issue time earlier than the subject's
+// last revocation, even on a server whose clock runs behind the one that
+// revoked, so a user who revokes and logs in again at once stays logged
+// in. A key rotation re-issues a session with its data, so its subject
+// and issue time, and revocation applies to it as before. To log out
+// other devices after a password change, revoke and then call SetSubject
+// again in the same request: this session is issued anew, the others are
+// not.
+//
 // # Reserved keys
 //
 // Keys starting with "_" are reserved for this package and Flask. Those in
@@ -128,8 +159,10 @@
 //     [Session.SetLifetime];
 //   - "_login_time": when the session began, in Unix seconds, for
 //     [Options.AbsoluteTimeout];
-//   - "_sub" and "_sub_at": the session's subject and when it was issued
-//     for it, in Unix microseconds, for revocation.
+//   - "_sub": the session's subject, from [Session.SetSubject], for
+//     revocation;
+//   - "_sub_at": when the session was issued for that subject, in Unix
+//     microseconds.
 //
 // Flask-Login also uses "_fresh", "_id" and "_user_id".
 //
@@ -144,30 +177,6 @@
 // [DefaultCookieBudget] (6144 bytes) unless [Options.CookieBudget] says
 // otherwise, because proxies and clients refuse header lines over about
 // 8 KiB and the user would be logged out without a word.
-//
-// # Revocation
-//
-// A session stays in its cookie, but it may name its subject, the user it
-// belongs to: [Session.SetSubject] stores the subject under the reserved
-// key "_sub", and the time it was issued for that subject, in Unix
-// microseconds (an integer, which the Flask codec keeps exactly), under
-// "_sub_at". With [Options.Revoker] set, [Revoker.Revoke] revokes every
-// session of a subject issued until then, with one write to a
-// [RevocationStore] ([MemoryStore] for one process, a shared one such as
-// Redis for a fleet): a revoked session loads empty, as [RejectedCookie]
-// with an error matching [ErrRevoked]. Sessions without a subject are
-// never checked. The check asks the store at most once per subject and
-// [RevokerOptions.CacheFor] (1 second by default), so a revocation takes
-// effect on every server within that time; if the store fails, the
-// session is rejected (with [ErrRevocationUnavailable]) unless
-// [RevokerOptions.FailOpen] is set.
-//
-// A session issued at the very microsecond of a revocation survives it,
-// and SetSubject never records an issue time earlier than the subject's
-// last revocation, even on a server whose clock runs behind, so a user
-// who revokes and logs in again at once stays logged in. To log out other
-// devices after a password change, revoke and then call SetSubject again
-// in the same request: this session is issued anew, the others are not.
 //
 // # Security properties
 //

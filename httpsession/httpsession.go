@@ -318,8 +318,9 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 	switch {
 	case len(s.data) == 0:
 		// Delete the cookie of a session emptied here, and of one that
-		// expired or timed out, so that the browser stops sending it.
-		if !s.hadCookie || !s.modified && !errors.Is(s.loadErr, cookiecodec.ErrExpired) {
+		// expired, timed out or was revoked, so that the browser stops
+		// sending it.
+		if !s.hadCookie || !s.modified && !errors.Is(s.loadErr, cookiecodec.ErrExpired) && !errors.Is(s.loadErr, ErrRevoked) {
 			break
 		}
 		cookies = append(cookies, m.deletion(m.name))

@@ -49,8 +49,10 @@ func (m *Middleware) checkRevocation(r *http.Request, data cookiecodec.Session, 
 	}
 	err := m.revoker.Check(r.Context(), subject, time.UnixMicro(at))
 	if err != nil && m.revoker.failOpen && errors.Is(err, ErrRevocationUnavailable) {
-		m.log.Warn("httpsession: accepting a session whose revocation cannot be checked (FailOpen)",
-			"method", r.Method, "path", r.URL.Path, "err", err)
+		if ok, skipped := m.revoker.warnFailOpen(); ok {
+			m.log.Warn("httpsession: accepting a session whose revocation cannot be checked (FailOpen)",
+				"method", r.Method, "path", r.URL.Path, "err", err, "unlogged", skipped)
+		}
 		return nil
 	}
 	return err

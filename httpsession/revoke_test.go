@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -341,6 +342,31 @@ func TestRevokerHungStore(t *testing.T) {
 		t.Errorf("Check with an ended request = %v, want ErrRevocationUnavailable and context.Canceled", err)
 	}
 	<-first
+}
+
+// panicStore is a store with a bug.
+type panicStore struct{}
+
+func (panicStore) RevokedBefore(context.Context, string) (time.Time, error) { panic("nil map") }
+func (panicStore) Revoke(context.Context, string, time.Time, time.Time) error {
+	panic("nil map")
+}
+
+// TestRevokerPanickingStore checks that a store's panic, which would
+// otherwise end the process from the goroutine a call runs in, fails the
+// call instead.
+func TestRevokerPanickingStore(t *testing.T) {
+	r, err := NewRevoker(panicStore{}, RevokerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := r.Check(ctx, "harry", time.Now()); !errors.Is(err, ErrRevocationUnavailable) || !strings.Contains(err.Error(), "panicked") {
+		t.Errorf("Check = %v, want ErrRevocationUnavailable saying the store panicked", err)
+	}
+	if err := r.Revoke(ctx, "harry"); !errors.Is(err, ErrRevocationUnavailable) {
+		t.Errorf("Revoke = %v, want ErrRevocationUnavailable", err)
+	}
 }
 
 func TestRevokeRetain(t *testing.T) {

@@ -20,6 +20,12 @@
 // The session key comes from COOKIECODEC_KEYS (or COOKIECODEC_KEY_FILE);
 // without either, the server makes a fresh random key, and sessions end
 // when it stops. The demo user is Harry, password 12345678.
+//
+// "Log out everywhere" on the index page logs the user out of every
+// client, with revocations kept in this process's memory. The command
+// redisstore/cmd/login, in the nested module that has a Redis client,
+// serves the same application with -redis ADDR, so that instances sharing
+// COOKIECODEC_KEYS and one Redis share revocations.
 package main
 
 import (
@@ -164,7 +170,14 @@ func newHandler(c config, stderr io.Writer) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Log out everywhere revokes the user's sessions in this process's
+	// memory; redisstore/cmd/login keeps them in Redis instead.
+	revoker, err := httpsession.NewRevoker(httpsession.NewMemoryStore(), httpsession.RevokerOptions{Retain: codec.MaxAge()})
+	if err != nil {
+		return nil, err
+	}
 	return loginapp.New(codec, httpsession.Options{
+		Revoker: revoker,
 		// Without -secure the cookies cannot be Secure over plain HTTP
 		// (Chromium keeps Secure cookies from http://localhost, but other
 		// browsers drop them); run refuses that off localhost.

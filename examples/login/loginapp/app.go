@@ -89,7 +89,7 @@ func newHandler(codec httpsession.Codec, opts httpsession.Options, users map[str
 	if err != nil {
 		return nil, err
 	}
-	a := &app{sessions: sessions, prefs: prefs, users: users, dummyHash: dummyHash}
+	a := &app{sessions: sessions, prefs: prefs, revoker: opts.Revoker, users: users, dummyHash: dummyHash}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", a.index)
 	mux.HandleFunc("GET /login", a.loginForm)
@@ -100,12 +100,16 @@ func newHandler(codec httpsession.Codec, opts httpsession.Options, users map[str
 	mux.HandleFunc("POST /notes", a.saveNote)
 	mux.HandleFunc("GET /prefs", a.prefsForm)
 	mux.HandleFunc("POST /prefs", a.savePrefs)
+	if a.revoker != nil {
+		mux.HandleFunc("POST /logout-everywhere", a.logoutEverywhere)
+	}
 	return securityHeaders(sessions.Wrap(prefs.Wrap(mux))), nil
 }
 
 type app struct {
 	sessions  *httpsession.Middleware // the login session
 	prefs     *httpsession.Middleware // the preferences
+	revoker   *httpsession.Revoker    // opts.Revoker, for log out everywhere
 	users     map[string][]byte       // user name to bcrypt hash
 	dummyHash []byte                  // a bcrypt hash of the same cost
 }
@@ -187,6 +191,7 @@ func (a *app) index(w http.ResponseWriter, r *http.Request) {
 	d := a.data(r, "Home")
 	if d.User != "" {
 		d.CSRF = csrfToken(s)
+		d.Everywhere = a.revoker != nil
 	}
 	render(w, http.StatusOK, indexPage, d)
 }
@@ -222,6 +227,12 @@ func (a *app) login(w http.ResponseWriter, r *http.Request) {
 	s.Delete(keyCSRF)
 	s.Set(keyUser, name)
 	s.Renew()
+	// The user name is the subject that log out everywhere revokes.
+	if err := s.SetSubject(name); err != nil {
+		slog.Error("loginapp: login", "err", err)
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
 	lifetime := time.Duration(0)
 	if r.PostForm.Get("remember") != "" {
 		lifetime = RememberLifetime
@@ -370,5 +381,30 @@ func (a *app) savePrefs(w http.ResponseWriter, r *http.Request) {
 	p := a.prefs.From(r)
 	p.Set(keyTheme, theme)
 	p.SetPermanent(true)
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// logoutEverywhere revokes every session of the user, on every server
+// that shares the revocation store, this one included, and logs this
+// client out at once.
+func (a *app) logoutEverywhere(w http.ResponseWriter, r *http.Request) {
+	s := a.sessions.From(r)
+	if err := checkForm(w, r, s); err != nil {
+		d := a.data(r, "Log out everywhere")
+		d.Error = err.msg
+		render(w, err.status, errorPage, d)
+		return
+	}
+	if user, _ := httpsession.Get[string](s, keyUser); user != "" {
+		if err := a.revoker.Revoke(r.Context(), user); err != nil {
+			slog.Error("loginapp: log out everywhere", "err", err)
+			d := a.data(r, "Log out everywhere")
+			d.Error = "Your other sessions could not be logged out: try again later."
+			render(w, http.StatusServiceUnavailable, errorPage, d)
+			return
+		}
+	}
+	s.Clear()
+	s.Flash("You were logged out everywhere")
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }

@@ -19,6 +19,8 @@ type pageData struct {
 	Note    string
 	Cookies int // cookies that carried the session, for the notes demo
 
+	Everywhere bool // show the log out everywhere button
+
 	Flashes []httpsession.Flash // messages flashed to this page
 	Theme   string              // the display theme, from the prefs cookie
 	Themes  []string            // the themes the preferences page offers
@@ -70,7 +72,11 @@ var (
 <input type="hidden" name="csrf_token" value="{{.CSRF}}">
 <button class="link" id="logout" type="submit">Click here to log out</button>
 </form>
-<p class="demo">Demo: <a href="/notes" id="notes">store a large note in the session</a>
+{{if .Everywhere}}<form method="post" action="/logout-everywhere">
+<input type="hidden" name="csrf_token" value="{{.CSRF}}">
+<button id="logout-everywhere" type="submit">Log out everywhere</button>
+</form>
+{{end}}<p class="demo">Demo: <a href="/notes" id="notes">store a large note in the session</a>
 to see the cookie split into chunks.</p>
 {{else}}
 <p id="status">You are not logged in</p>
