@@ -118,6 +118,15 @@ func (e *jsonSyntaxError) Error() string {
 // decoded, into its value, as the object_hook of Python's json.loads does.
 type objectHook func(m map[string]any) (any, error)
 
+// MaxIntDigits is the most decimal digits, sign not counted, an integer
+// in a Flask session may have: 4300, the default of Python's
+// sys.get_int_max_str_digits(). Python refuses to convert a longer
+// integer from or to text, so Flask rejects a cookie holding one and
+// fails (an HTTP 500) when it writes one. [UnmarshalTagged] and
+// [Codec.Decode] reject such an integer, and [MarshalTagged] and
+// [Codec.Encode] refuse to write one.
+const MaxIntDigits = 4300
+
 // maxJSONDepth bounds the nesting of JSON containers the parser reads, so
 // that recursion stays shallow. Tags wrap values in one or two extra
 // objects, so this is well above what a session of MaxSessionDepth needs.
@@ -131,7 +140,8 @@ const maxJSONDepth = 128
 // between tokens.
 //
 // Numbers decode as Python reads them: integer literals exactly, as int64,
-// uint64 above math.MaxInt64, or [json.Number] beyond; literals with a
+// uint64 above math.MaxInt64, or [json.Number] beyond, up to
+// [MaxIntDigits] digits, as Python refuses longer ones; literals with a
 // fraction or an exponent as float64, rounding to ±Inf on overflow as
 // Python's float() does.
 type parser struct {
@@ -337,6 +347,15 @@ func (p *parser) number() (any, error) {
 			isFloat = true
 			for i = j; i < len(d) && isDigit(d[i]); i++ {
 			}
+		}
+	}
+	if !isFloat {
+		digits := i - start
+		if d[start] == '-' {
+			digits--
+		}
+		if digits > MaxIntDigits {
+			return nil, p.fail(fmt.Sprintf("integer of %d digits, more than the %d that Python reads", digits, MaxIntDigits))
 		}
 	}
 	p.off = i

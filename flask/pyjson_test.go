@@ -83,6 +83,9 @@ func parseJSON(data string) (any, error) {
 	return p.parse()
 }
 
+// nines returns an integer literal of n digits, all 9.
+func nines(n int) string { return strings.Repeat("9", n) }
+
 func TestParser(t *testing.T) {
 	for _, tc := range []struct {
 		name, in string
@@ -93,6 +96,8 @@ func TestParser(t *testing.T) {
 		{"int64", `[0,-0,9223372036854775807,-9223372036854775808]`, []any{int64(0), int64(0), int64(math.MaxInt64), int64(math.MinInt64)}},
 		{"uint64", `18446744073709551615`, uint64(math.MaxUint64)},
 		{"big", `[18446744073709551616,-9223372036854775809]`, []any{json.Number("18446744073709551616"), json.Number("-9223372036854775809")}},
+		{"longest integers", "[" + nines(MaxIntDigits) + ",-" + nines(MaxIntDigits) + "]", []any{json.Number(nines(MaxIntDigits)), json.Number("-" + nines(MaxIntDigits))}},
+		{"float of more digits", "[" + nines(MaxIntDigits+1) + ".0,-" + nines(MaxIntDigits+1) + "e0]", []any{math.Inf(1), math.Inf(-1)}},
 		{"floats", `[1.0,1e5,1E-2,-0.5,2.5e+3]`, []any{1.0, 1e5, 0.01, -0.5, 2500.0}},
 		{"float overflow", `[1e400,-1e400]`, []any{math.Inf(1), math.Inf(-1)}},
 		{"float underflow", `1e-400`, 0.0},
@@ -148,6 +153,8 @@ func TestParserErrors(t *testing.T) {
 		{"array missing comma", `[1 2]`, "missing ',' or ']'"},
 		{"unterminated array", `[1`, "unexpected end of data"},
 		{"duplicate key", `{"a":1,"a":2}`, "duplicate object key at offset 7"},
+		{"integer too long", "[1," + nines(MaxIntDigits+1) + "]", "integer of 4301 digits, more than the 4300 that Python reads at offset 3"},
+		{"negative integer too long", "-" + nines(MaxIntDigits+1), "integer of 4301 digits"},
 		{"too deep", strings.Repeat("[", maxJSONDepth+1) + strings.Repeat("]", maxJSONDepth+1), "nested deeper than 128"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -296,6 +296,10 @@ func (d *Decoder) KeyIDs() []cookiecodec.KeyID {
 // Serializer returns the serializer the decoder reads.
 func (d *Decoder) Serializer() Serializer { return d.serializer }
 
+// maxPooled is the largest buffer, in bytes, that Decode returns to
+// scratchPool.
+const maxPooled = 16 << 10
+
 // scratchPool holds the buffers the outer base64 decodes into.
 var scratchPool = sync.Pool{New: func() any {
 	b := make([]byte, 0, base64.URLEncoding.DecodedLen(DefaultMaxLength))
@@ -316,14 +320,19 @@ func (d *Decoder) Decode(name, value string) (cookiecodec.Session, cookiecodec.I
 	}
 	bp := scratchPool.Get().(*[]byte)
 	defer func() {
-		clear(*bp)
+		b := (*bp)[:cap(*bp)]
+		if len(b) > maxPooled {
+			return // one long cookie does not keep its buffer alive
+		}
+		clear(b)
+		*bp = b[:0]
 		scratchPool.Put(bp)
 	}()
 	env, err := split((*bp)[:0], value)
 	if err != nil {
 		return nil, cookiecodec.Info{}, err
 	}
-	*bp = env.raw[:0]
+	*bp = env.raw
 	if len(env.mac) != d.macSize {
 		return nil, cookiecodec.Info{}, fmt.Errorf("%w: MAC is %d bytes, want %d", cookiecodec.ErrInvalid, len(env.mac), d.macSize)
 	}

@@ -75,7 +75,13 @@ func decodeJSON(body []byte) (cookiecodec.Session, error) {
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return nil, err
+		// encoding/json quotes the offending character, which may be a
+		// byte of an encrypted body: say only where it is.
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return nil, fmt.Errorf("malformed JSON at byte %d", se.Offset)
+		}
+		return nil, errors.New("malformed JSON")
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, errors.New("data after the top-level value")

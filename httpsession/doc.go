@@ -68,6 +68,18 @@
 // out or was revoked is deleted; others are left alone, since a server
 // that lacks a key its peers have would otherwise log their users out.
 //
+// # Migrating from other formats
+//
+// [Options.Legacy] lists decoders of the formats sessions move away from:
+// gorilla/sessions' cookies (package gorilla), Flask's (package flask), or
+// anything with a [Decoder]'s Decode method. They are tried only when the
+// request carries no valid native cookie. A session one of them opens is
+// [MigratedCookie]: it passes the same checks as a native one, is
+// re-issued in the codec's format when the response is sent (as a Stale
+// session is), and the legacy cookie, if it has another name, is deleted,
+// so that the next request carries only the native cookie. [Options.OnLoad]
+// counts the migrations, which tells when a legacy decoder can go.
+//
 // # Lifetimes and timeouts
 //
 // By default the cookie is a browser-session cookie, deleted when the

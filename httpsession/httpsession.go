@@ -179,6 +179,11 @@ type Options struct {
 	// must not log the cookie.
 	OnLoad func(r *http.Request, state LoadState, err error)
 
+	// Legacy lists the cookie formats to migrate sessions from, tried in
+	// order when the request carries no valid native cookie: a session one
+	// of them opens is re-issued natively (see [Legacy]).
+	Legacy []Legacy
+
 	// Revoker, if set, checks every loaded session that names a subject
 	// (see [Session.SetSubject]) against its store, and rejects the
 	// revoked ones with an error matching [ErrRevoked]. Nil means
@@ -211,8 +216,8 @@ type Middleware struct {
 	onError     func(http.ResponseWriter, *http.Request, error)
 	onDecode    func(*http.Request, error)
 	onLoad      func(*http.Request, LoadState, error)
-	checks      []postCheck // run on every decoded session, in order
-	fallbacks   []Codec     // legacy decoders tried when codec refuses a cookie
+	checks      []postCheck    // run on every decoded session, in order
+	fallbacks   []legacyFormat // Options.Legacy, tried when codec refuses a cookie
 	log         *slog.Logger
 
 	revoker *Revoker // checks sessions with a subject, if not nil
@@ -253,6 +258,9 @@ func New(codec Codec, opts Options) (*Middleware, error) {
 		return nil, err
 	}
 	m.checks = append(m.checks, m.checkTimeouts)
+	if err := m.setLegacy(opts.Legacy); err != nil {
+		return nil, err
+	}
 	if m.log == nil {
 		m.log = slog.Default()
 	}
@@ -329,6 +337,7 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 			return err
 		}
 	}
+	cookies = append(cookies, m.legacyDeletions(s)...)
 	if s.accessed || len(cookies) > 0 {
 		addVaryCookie(h)
 	}

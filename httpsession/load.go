@@ -66,11 +66,11 @@ func (s *Session) LoadState() (LoadState, error) {
 // requestCookies returns the request's session cookie and chunks, parsed
 // from its Cookie headers on the first call.
 func (s *Session) requestCookies() *requestCookies {
-	if !s.parsed {
-		s.parsed = true
-		s.rc = s.m.parseCookies(s.req)
+	if s.rc == nil {
+		rc := s.m.parseCookies(s.req)
+		s.rc = &rc
 	}
-	return &s.rc
+	return s.rc
 }
 
 // loadLocked reads and decodes the request's cookie, once, and reports
@@ -80,10 +80,10 @@ func (s *Session) loadLocked() {
 		return
 	}
 	s.loaded = true
-	s.data = cookiecodec.Session{}
+	s.sessionValues = &sessionValues{data: cookiecodec.Session{}}
 	value, present, err := s.m.readCookie(s.requestCookies())
 	s.hadCookie = present
-	if !present {
+	if !present && !s.m.carriesLegacy(s.req) {
 		s.state = NoCookie
 		s.m.observe(s.req, NoCookie, nil)
 		return
@@ -92,7 +92,7 @@ func (s *Session) loadLocked() {
 	var info cookiecodec.Info
 	state := RejectedCookie
 	if err == nil {
-		data, info, state, err = s.m.decode(s.req, value)
+		data, info, state, err = s.m.decode(s.req, value, present)
 	}
 	s.state, s.loadErr = state, err
 	if err != nil {
@@ -118,14 +118,19 @@ func (s *Session) loadLocked() {
 //   - every accepted session then passes the checks made after decoding
 //     (timeouts, revocation), any of which rejects it.
 //
-// On rejection it returns a non-nil error and the state [RejectedCookie].
-func (m *Middleware) decode(r *http.Request, value string) (cookiecodec.Session, cookiecodec.Info, LoadState, error) {
+// present says whether the request carried the native cookie; without it
+// only the legacy cookies of other names are tried. On rejection it
+// returns a non-nil error and the state [RejectedCookie].
+func (m *Middleware) decode(r *http.Request, value string, present bool) (cookiecodec.Session, cookiecodec.Info, LoadState, error) {
 	state := ValidCookie
-	data, info, err := m.codec.Decode(m.name, value)
+	var data cookiecodec.Session
+	var info cookiecodec.Info
+	err := errNoNativeCookie
+	if present {
+		data, info, err = m.codec.Decode(m.name, value)
+	}
 	if err != nil {
-		var ok bool
-		data, info, ok = m.fallbackDecode(r, value)
-		if !ok {
+		if data, info, err = m.fallbackDecode(r, value, err); err != nil {
 			return nil, cookiecodec.Info{}, RejectedCookie, err
 		}
 		state = MigratedCookie
@@ -141,19 +146,6 @@ func (m *Middleware) decode(r *http.Request, value string) (cookiecodec.Session,
 // A postCheck inspects a session the codec (or a legacy decoder) accepted
 // and returns an error to reject it. It must not keep or change data.
 type postCheck func(r *http.Request, data cookiecodec.Session, info cookiecodec.Info) error
-
-// fallbackDecode tries the legacy decoders on a value the codec refused.
-// It reports ok with the session one of them accepted, whose info is
-// marked Stale so that the session is re-issued in the codec's format.
-func (m *Middleware) fallbackDecode(r *http.Request, value string) (cookiecodec.Session, cookiecodec.Info, bool) {
-	for _, dec := range m.fallbacks {
-		if data, info, err := dec.Decode(m.name, value); err == nil {
-			info.Stale = true
-			return data, info, true
-		}
-	}
-	return nil, cookiecodec.Info{}, false
-}
 
 // observe calls Options.OnLoad, if set.
 func (m *Middleware) observe(r *http.Request, st LoadState, err error) {

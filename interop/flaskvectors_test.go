@@ -92,6 +92,9 @@ func TestFlaskPayloadDifferential(t *testing.T) {
 		{`{"a":{" d":"Sun, 02 Jan 0050 03:04:05 GMT"},"b":{" d":"Sat, 29 Feb 0000 00:00:00 GMT"}}`, false, same},
 		{`{"a":{" d":"Mon, 04 Mar 2025 05:06:07 GMT"}}`, false, same}, // the weekday is ignored
 		{`{"a" : [1, {" t": [2]}], "b": "` + strings.Repeat("ab", 300) + `"}`, true, same},
+		{`{"a":` + strings.Repeat("9", flask.MaxIntDigits) + `,"b":-` + strings.Repeat("9", flask.MaxIntDigits) + `}`, true, same},
+		{`{"a":` + strings.Repeat("9", flask.MaxIntDigits+1) + `}`, true, bothReject},
+		{`{"a":[-` + strings.Repeat("9", flask.MaxIntDigits+1) + `]}`, true, bothReject},
 		{`{`, false, bothReject},
 		{`{"a":01}`, false, bothReject},
 		{`{"a":1,}`, false, bothReject},

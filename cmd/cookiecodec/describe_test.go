@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -116,18 +115,4 @@ func TestDescribe(t *testing.T) {
 			t.Errorf("looksLikePath(%q) = %v, want %v", tc.in, got, tc.want)
 		}
 	}
-}
-
-func TestMain(m *testing.M) {
-	// Relative paths in tests resolve in a directory of their own.
-	dir, err := os.MkdirTemp("", "cookiecodec-test")
-	if err != nil {
-		panic(err)
-	}
-	if err := os.Chdir(dir); err != nil {
-		panic(err)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
 }

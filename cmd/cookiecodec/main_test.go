@@ -88,7 +88,7 @@ func TestUsage(t *testing.T) {
 		{"keys init -h", []string{"keys", "init", "-h"}, exitOK, "usage: cookiecodec keys init FILE", "", false, true},
 		{"keys add -h", []string{"keys", "add", "-h"}, exitOK, "usage: cookiecodec keys add FILE", "", false, true},
 		{"keys promote -h", []string{"keys", "promote", "-h"}, exitOK, "usage: cookiecodec keys promote FILE ID", "", false, true},
-		{"keys retire -h", []string{"keys", "retire", "-h"}, exitOK, "usage: cookiecodec keys retire FILE ID", "", false, true},
+		{"keys retire -h", []string{"keys", "retire", "-h"}, exitOK, "usage: cookiecodec keys retire [--max-age D] [--force] FILE ID", "", false, true},
 		{"keys list -h", []string{"keys", "list", "-h"}, exitOK, "usage: cookiecodec keys list FILE", "", false, true},
 		{"encode -h", []string{"encode", "-h"}, exitOK, "usage: cookiecodec encode", "", false, true},
 		{"decode -h", []string{"decode", "-h"}, exitOK, "usage: cookiecodec decode", "", false, true},

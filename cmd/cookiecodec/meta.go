@@ -11,7 +11,7 @@ import (
 // meta is what decode and inspect say about a cookie besides its session.
 // Its JSON form is part of the output of decode --json and inspect --json.
 type meta struct {
-	// Format is "native" or "flask".
+	// Format is "native", "flask" or "gorilla".
 	Format string `json:"format"`
 	// Version is the native format version; 0 for Flask.
 	Version int `json:"version,omitempty"`
@@ -127,6 +127,11 @@ func durationText(s int64) string {
 		return "0s"
 	}
 	return b.String()
+}
+
+// secondsUp returns d in whole seconds, rounded up.
+func secondsUp(d time.Duration) int64 {
+	return int64((d + time.Second - 1) / time.Second)
 }
 
 // parseMaxAge parses a duration for --max-age: Go's syntax ("90m", "12h",
