@@ -261,14 +261,20 @@ func (r *Revoker) Check(ctx context.Context, subject string, issued time.Time) e
 	return nil
 }
 
-// issueTime returns the time to record as the issue time of a session for
-// subject: now, or the subject's revocation time if that is later, as it
-// may be when another server's clock runs ahead, so that a session issued
-// right after a revocation is never revoked by it. It asks the store
-// without the cache, and returns now and the store's error if that fails.
-func (r *Revoker) issueTime(ctx context.Context, subject string) (time.Time, error) {
+// IssueTime returns the time to record as the issue time of a session for
+// subject, to pass to [Revoker.Check] later: now, or the subject's
+// revocation time if that is later, as it may be when another server's
+// clock runs ahead, so that a session issued right after a revocation is
+// never revoked by it. It asks the store without the cache, and returns
+// now and the store's error, wrapping [ErrRevocationUnavailable], if that
+// fails. [Session.SetSubject] calls it; call it yourself to use a Revoker
+// with sessions of your own.
+func (r *Revoker) IssueTime(ctx context.Context, subject string) (time.Time, error) {
 	start := r.clock()
 	now := truncMicro(r.now())
+	if err := checkSubject(subject); err != nil {
+		return now, err
+	}
 	before, err := bounded(ctx, r.timeout, func(ctx context.Context) (time.Time, error) {
 		return r.store.RevokedBefore(ctx, subject)
 	})

@@ -82,7 +82,7 @@ func (s *Session) SetSubject(subject string) error {
 	at := time.Now()
 	if rv := s.m.revoker; rv != nil {
 		var err error
-		if at, err = rv.issueTime(s.req.Context(), subject); err != nil {
+		if at, err = rv.IssueTime(s.req.Context(), subject); err != nil {
 			s.m.log.Warn("httpsession: recording a subject's issue time without its revocation time",
 				"method", s.req.Method, "path", s.req.URL.Path, "err", err)
 		}
