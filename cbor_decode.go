@@ -20,6 +20,13 @@ type decoder struct {
 	text  string
 	off   int
 	check bool
+	// owed is the fewest bytes that the items the enclosing containers
+	// declared, and that have not begun, still need: 1 per array item and
+	// 2 per map entry. A count is checked against the bytes left minus
+	// owed, so that nested containers cannot each count the same bytes,
+	// and what the decoder allocates for the items it has been promised
+	// stays within a constant of the payload's length.
+	owed int
 }
 
 var errTruncated = errors.New("truncated")
@@ -76,9 +83,10 @@ func (d *decoder) head() (major byte, info byte, n uint64, err error) {
 }
 
 // length checks that n items of at least itemSize bytes each fit in the
-// rest of the input, before anything is allocated for them.
+// rest of the input, less what the enclosing containers are owed, before
+// anything is allocated for them.
 func (d *decoder) length(n uint64, itemSize int) (int, error) {
-	if n > uint64(len(d.p)-d.off)/uint64(itemSize) {
+	if n > uint64(len(d.p)-d.off-d.owed)/uint64(itemSize) {
 		return 0, errTruncated
 	}
 	return int(n), nil
@@ -109,8 +117,10 @@ func (d *decoder) mapBody(n uint64, depth int) (map[string]any, error) {
 	if !d.check {
 		m = make(map[string]any, l)
 	}
+	d.owed += 2 * l
 	prev := ""
 	for i := range l {
+		d.owed -= 2
 		// Errors give the key's offset, not the key: the payload is
 		// plaintext, which an error must not carry into a log.
 		start := d.off
@@ -192,7 +202,9 @@ func (d *decoder) value(depth int) (any, error) {
 			return nil, err
 		}
 		if d.check {
+			d.owed += l
 			for range l {
+				d.owed--
 				if _, err := d.value(depth + 1); err != nil {
 					return nil, err
 				}
@@ -200,7 +212,9 @@ func (d *decoder) value(depth int) (any, error) {
 			return nil, nil
 		}
 		a := make([]any, l)
+		d.owed += l
 		for i := range a {
+			d.owed--
 			if a[i], err = d.value(depth + 1); err != nil {
 				return nil, err
 			}

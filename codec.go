@@ -215,7 +215,9 @@ type Info struct {
 }
 
 // Seal returns a token that carries payload, for the cookie called name,
-// which must be 1 to 255 bytes long. It fails with [ErrTooLarge] if the
+// which must be 1 to 255 bytes long and, as RFC 6265 requires of a cookie
+// name, made of HTTP token characters (letters, digits and
+// !#$%&'*+-.^_`|~). It fails with [ErrTooLarge] if the
 // token would be longer than [Options.MaxLength].
 func (c *Codec) Seal(name string, payload []byte) (string, error) {
 	return c.seal(name, payload, c.now(), c.rand)
@@ -231,8 +233,8 @@ func (c *Codec) AppendSeal(dst []byte, name string, payload []byte) ([]byte, err
 }
 
 // Open authenticates a token sealed for the cookie called name and returns
-// its payload. A name that is empty or longer than 255 bytes opens no
-// token. Every failure returns a nil payload and an error that wraps
+// its payload. A name that Seal refuses (empty, longer than 255 bytes, or
+// holding a character that is not an HTTP token character) opens no token. Every failure returns a nil payload and an error that wraps
 // [ErrInvalid] or, for an authentic but expired token, [ErrExpired].
 func (c *Codec) Open(name, value string) ([]byte, Info, error) {
 	p, s, info, err := c.open(name, value)

@@ -228,6 +228,8 @@ func TestOpenRejects(t *testing.T) {
 	}{
 		{"empty name", "", good, c, "cookie name must be 1 to 255 bytes, not 0"},
 		{"name too long", strings.Repeat("x", 256), good, c, "not 256"},
+		{"name with a space", "my session", good, c, "byte 0x20 at offset 2, which is not a token character"},
+		{"name with a non-ASCII byte", "sessi\u00f6n", good, c, "byte 0xc3 at offset 5"},
 		{"empty value", "session", "", c, "too short"},
 		{"short value", "session", good[:39], c, "too short"},
 		{"longer than MaxLength", "session", strings.Repeat("A", DefaultMaxLength+1), c, "4097 bytes, longer than MaxLength 4096"},
@@ -250,6 +252,29 @@ func TestOpenRejects(t *testing.T) {
 	}
 }
 
+// TestCookieNameCharacters checks every byte as a one-byte cookie name
+// against the token characters of RFC 9110, which SPEC.md makes the
+// characters of a name.
+func TestCookieNameCharacters(t *testing.T) {
+	const tchar = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	c := pinnedCodec(t, testRing(t, testKey(t, 1)), Options{}, testNow)
+	for b := range 256 {
+		name := string([]byte{byte(b)})
+		want := strings.IndexByte(tchar, byte(b)) >= 0
+		v, err := c.Seal(name, []byte("x"))
+		if (err == nil) != want {
+			t.Errorf("Seal(%q) err = %v, want valid = %v", name, err, want)
+			continue
+		}
+		if !want {
+			continue
+		}
+		if _, _, err := c.Open(name, v); err != nil {
+			t.Errorf("Open(%q) err = %v", name, err)
+		}
+	}
+}
+
 func TestSealRejects(t *testing.T) {
 	ring := testRing(t, testKey(t, 1))
 	for _, tc := range []struct {
@@ -262,6 +287,8 @@ func TestSealRejects(t *testing.T) {
 	}{
 		{"empty name", Options{}, "", nil, false, "cookie name must be 1 to 255 bytes, not 0"},
 		{"name too long", Options{}, strings.Repeat("x", 256), nil, false, "not 256"},
+		{"name with a semicolon", Options{}, "a;b", nil, false, "byte 0x3b at offset 1, which is not a token character"},
+		{"name with a control byte", Options{}, "a\x7f", nil, false, "byte 0x7f at offset 1"},
 		// 14 + 40 + 32 = 86 bytes, 115 characters: 15 over.
 		{"signed over MaxLength", Options{MaxLength: 100}, "session", make([]byte, 40), true, "115 bytes, 15 more than MaxLength 100"},
 		// 14 + 24 + 40 + 16 = 94 bytes, 126 characters: 26 over.

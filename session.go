@@ -113,6 +113,11 @@ func decodeSession(d *decoder) (Session, error) {
 // as a T, and whether it is present and of that type. Integers convert to
 // any Go integer type they fit in, so a value stored as an int reads back
 // as an int after a round trip through a cookie.
+//
+// Package httpsession has a Get of the same name and meaning for its
+// request-scoped *httpsession.Session, which holds a Session like this
+// one; the method httpsession.Session.Get returns the stored value as it
+// is, untyped, as indexing a Session does.
 func Get[T any, S Session | map[string]any | View](s S, key string) (T, bool) {
 	var v any
 	var ok bool

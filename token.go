@@ -69,12 +69,29 @@ func parseHeader(raw []byte) (header, error) {
 	}, nil
 }
 
+// checkName accepts the cookie names of SPEC.md: 1 to 255 bytes, each an
+// HTTP token character.
 func checkName(name string) error {
 	if name == "" || len(name) > maxNameLen {
 		return fmt.Errorf("cookiecodec: cookie name must be 1 to %d bytes, not %d", maxNameLen, len(name))
 	}
+	for i := 0; i < len(name); i++ {
+		if !tokenChar[name[i]] {
+			return fmt.Errorf("cookiecodec: cookie name has byte %#02x at offset %d, which is not a token character", name[i], i)
+		}
+	}
 	return nil
 }
+
+// tokenChar holds the characters of an HTTP token (RFC 9110, section
+// 5.6.2), which RFC 6265 makes the characters of a cookie name: letters,
+// digits and !#$%&'*+-.^_`|~.
+var tokenChar = func() (t [256]bool) {
+	for _, c := range "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" {
+		t[c] = true
+	}
+	return t
+}()
 
 // appendAD appends the associated data of a v1 token to dst:
 // label || uint8(len(name)) || name || header.

@@ -177,6 +177,10 @@ type Codec struct {
 // HMAC-SHA256(secret, "cookiecodec flask key id"). It identifies the
 // secret without revealing it; it lets someone test a guess of the secret
 // offline, as any cookie signed with the secret already does.
+//
+// KeyID is a function, where [cookiecodec.KeyID] is a type, because a Flask
+// secret key is a byte string rather than a [cookiecodec.Key] with an id of
+// its own: KeyID(secret) is the cookiecodec.KeyID value of that secret.
 func KeyID(secret []byte) cookiecodec.KeyID {
 	m := hmac.New(sha256.New, secret)
 	m.Write([]byte("cookiecodec flask key id"))

@@ -40,6 +40,16 @@
 // Several middlewares, with different cookie names, may wrap one handler;
 // [From] then returns the innermost one's session.
 //
+// # Rejected cookies
+//
+// A cookie the codec refuses (tampered with, expired, sealed with an
+// unknown key) leaves the request with an empty session, as in Flask.
+// [Session.LoadState] tells a handler whether the request carried no
+// cookie, a valid one, or a rejected one and why (an error matching
+// [cookiecodec.ErrExpired] or [cookiecodec.ErrInvalid]), and
+// [Options.OnLoad] observes every load, to count rejections. Neither ever
+// sees the cookie's value.
+//
 // # Permanent sessions
 //
 // By default the cookie is a browser-session cookie, deleted when the
@@ -178,12 +188,24 @@ type Options struct {
 	// an error logged to Logger.
 	ErrorHandler func(w http.ResponseWriter, r *http.Request, err error)
 
-	// OnDecodeError is called when the request's cookie cannot be decoded
-	// (tampered with, expired, sealed with an unknown key), after which
-	// the request continues with an empty session, as in Flask. It must
-	// not use the request's session. Nil means a debug-level line in
-	// Logger: these errors are routine and anyone can cause them.
+	// OnDecodeError is called when the request's cookie is rejected
+	// (tampered with, expired, sealed with an unknown key, or refused by a
+	// check after decoding), with the error [Session.LoadState] reports,
+	// after which the request continues with an empty session, as in
+	// Flask. It must not use the request's session. Nil means a
+	// debug-level line in Logger: these errors are routine and anyone can
+	// cause them.
 	OnDecodeError func(r *http.Request, err error)
+
+	// OnLoad, if set, is called once for each request whose session is
+	// loaded, with what became of its cookie and, for [RejectedCookie],
+	// why (as [Session.LoadState] reports them), so that an application
+	// can count missing, valid, rejected and migrated cookies. Sessions
+	// load lazily: a request whose handler never uses the session is not
+	// observed, unless RefreshEachRequest is set. For a rejection it runs
+	// after OnDecodeError. It must not use the request's session, and
+	// must not log the cookie.
+	OnLoad func(r *http.Request, state LoadState, err error)
 
 	// Logger receives the middleware's log lines, which never contain
 	// cookie values or session contents. Nil means [slog.Default].
@@ -205,6 +227,9 @@ type Middleware struct {
 	maxChunks int
 	onError   func(http.ResponseWriter, *http.Request, error)
 	onDecode  func(*http.Request, error)
+	onLoad    func(*http.Request, LoadState, error)
+	checks    []postCheck // run on every decoded session, in order
+	fallbacks []Codec     // legacy decoders tried when codec refuses a cookie
 	log       *slog.Logger
 
 	now func() time.Time // time.Now, except in tests
@@ -228,6 +253,7 @@ func New(codec Codec, opts Options) (*Middleware, error) {
 		maxChunks: opts.MaxChunks,
 		onError:   opts.ErrorHandler,
 		onDecode:  opts.OnDecodeError,
+		onLoad:    opts.OnLoad,
 		log:       opts.Logger,
 		now:       time.Now,
 	}

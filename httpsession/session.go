@@ -35,10 +35,12 @@ type Session struct {
 	data      cookiecodec.Session // never nil once loaded
 	info      cookiecodec.Info
 	valid     bool // data came from a cookie the codec accepted
-	accessed  bool // any method was called
-	modified  bool // data changed since it was loaded
-	committed bool // the response's headers were written
-	late      bool // data changed after they were
+	state     LoadState
+	loadErr   error // why the cookie was rejected
+	accessed  bool  // any method was called
+	modified  bool  // data changed since it was loaded
+	committed bool  // the response's headers were written
+	late      bool  // data changed after they were
 }
 
 // From returns r's session, or nil if r did not pass through a
@@ -69,34 +71,6 @@ func (s *Session) changed() {
 	if s.committed {
 		s.late = true
 	}
-}
-
-// loadLocked reads and decodes the request's cookie, once.
-func (s *Session) loadLocked() {
-	if s.loaded {
-		return
-	}
-	s.loaded = true
-	s.data = cookiecodec.Session{}
-	value, present, err := s.m.readCookie(s.req)
-	s.hadCookie = present
-	if !present {
-		return
-	}
-	var data cookiecodec.Session
-	var info cookiecodec.Info
-	if err == nil {
-		data, info, err = s.m.codec.Decode(s.m.name, value)
-	}
-	if err != nil {
-		s.m.onDecode(s.req, err)
-		return
-	}
-	if data != nil {
-		s.data = data
-	}
-	s.info = info
-	s.valid = true
 }
 
 func logDetached(op string) {
@@ -229,7 +203,8 @@ func (s *Session) MarkModified() {
 }
 
 // Info describes the token the session was loaded from; ok is false if
-// the request carried no valid session cookie.
+// the request carried no valid session cookie. [Session.LoadState] tells
+// a missing cookie from a rejected one.
 func (s *Session) Info() (info cookiecodec.Info, ok bool) {
 	if !s.lock() {
 		return cookiecodec.Info{}, false

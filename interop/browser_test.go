@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -28,22 +29,26 @@ import (
 var screenshotPath = filepath.Join(os.TempDir(), "cookiecodec-browser-login.png")
 
 // requireChromium returns the path of Chromium, skipping the test if there
-// is none, or failing it when COOKIECODEC_REQUIRE_PEERS=1.
+// is none that runs, or failing it when COOKIECODEC_REQUIRE_PEERS=1.
 func requireChromium(t *testing.T) string {
 	t.Helper()
-	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium"
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
+	var tried []string
+	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
+		p, err := exec.LookPath(name)
+		if err != nil || slices.Contains(tried, p) {
+			continue
+		}
+		out, err := exec.Command(p, "--version").Output()
+		if err == nil && (strings.Contains(string(out), "Chromium") || strings.Contains(string(out), "Chrome")) {
 			return p
 		}
+		tried = append(tried, p)
 	}
-	msg := "Chromium not found: install Debian's chromium package (apt-get install chromium)"
-	if os.Getenv("COOKIECODEC_REQUIRE_PEERS") == "1" {
-		t.Fatal(msg)
+	detail := "no chromium, chromium-browser or google-chrome on PATH"
+	if len(tried) > 0 {
+		detail = strings.Join(tried, ", ") + ": --version failed"
 	}
-	t.Skip(msg)
+	missingPeer(t, "Chromium", "apt-get install chromium", detail)
 	return ""
 }
 

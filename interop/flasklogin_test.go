@@ -14,7 +14,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -30,7 +29,7 @@ import (
 // its base URL. The process is killed when the test ends.
 func startFlaskLogin(t *testing.T, python, secret string) string {
 	t.Helper()
-	cmd := exec.Command(python, filepath.Join("testdata", "flasklogin", "app.py"))
+	cmd := pythonCommand(python, filepath.Join("testdata", "flasklogin", "app.py"))
 	cmd.Env = append(os.Environ(), "FLASK_SECRET_KEY="+secret)
 	// Werkzeug logs every request to stderr; it is read only after Wait,
 	// to say why the app did not start.

@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -34,7 +33,7 @@ func TestFlaskGoldens(t *testing.T) {
 			t.Parallel()
 			requireFlaskPeer(t, py.path)
 			dir := t.TempDir()
-			out, err := exec.Command(py.path, filepath.Join("..", "flask", "testdata", "gen.py"), dir).CombinedOutput()
+			out, err := pythonCommand(py.path, filepath.Join("..", "flask", "testdata", "gen.py"), dir).CombinedOutput()
 			if err != nil {
 				t.Fatalf("gen.py: %v\n%s", err, out)
 			}

@@ -1,0 +1,151 @@
+package httpsession
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/cookiecodec/cookiecodec"
+)
+
+// A LoadState says what became of a request's session cookie: absent,
+// accepted, rejected, or accepted from a legacy format.
+type LoadState int
+
+const (
+	// NoCookie means the request carried no session cookie, nor any
+	// chunk of one.
+	NoCookie LoadState = iota
+	// ValidCookie means the codec accepted the cookie and every check
+	// after decoding passed.
+	ValidCookie
+	// RejectedCookie means the request carried a cookie that was not
+	// accepted: tampered with, expired, sealed with an unknown key,
+	// timed out or revoked. The session starts empty, as in Flask.
+	RejectedCookie
+	// MigratedCookie means the codec rejected the cookie but a decoder
+	// of a legacy format accepted it; the session is re-issued in the
+	// codec's format when the response is sent.
+	MigratedCookie
+)
+
+// String returns the state's name in lowercase: "no cookie", "valid",
+// "rejected" or "migrated".
+func (st LoadState) String() string {
+	switch st {
+	case NoCookie:
+		return "no cookie"
+	case ValidCookie:
+		return "valid"
+	case RejectedCookie:
+		return "rejected"
+	case MigratedCookie:
+		return "migrated"
+	}
+	return "LoadState(" + strconv.Itoa(int(st)) + ")"
+}
+
+// LoadState loads the session if it was not yet, and reports what became
+// of the request's cookie. For [RejectedCookie] the error says why, for
+// logs: it matches [cookiecodec.ErrExpired] (with errors.Is) for a cookie
+// that expired or timed out, and [cookiecodec.ErrInvalid] for every other
+// rejection by the codec. The error never contains the cookie's value. For
+// the other states it is nil.
+//
+// LoadState counts as using the session: the response varies on the
+// Cookie header.
+func (s *Session) LoadState() (LoadState, error) {
+	if !s.lock() {
+		return NoCookie, nil
+	}
+	defer s.mu.Unlock()
+	return s.state, s.loadErr
+}
+
+// loadLocked reads and decodes the request's cookie, once, and reports
+// the outcome to the middleware's hooks.
+func (s *Session) loadLocked() {
+	if s.loaded {
+		return
+	}
+	s.loaded = true
+	s.data = cookiecodec.Session{}
+	value, present, err := s.m.readCookie(s.req)
+	s.hadCookie = present
+	if !present {
+		s.state = NoCookie
+		s.m.observe(s.req, NoCookie, nil)
+		return
+	}
+	var data cookiecodec.Session
+	var info cookiecodec.Info
+	state := RejectedCookie
+	if err == nil {
+		data, info, state, err = s.m.decode(s.req, value)
+	}
+	s.state, s.loadErr = state, err
+	if err != nil {
+		s.state = RejectedCookie
+		s.m.onDecode(s.req, err)
+		s.m.observe(s.req, RejectedCookie, err)
+		return
+	}
+	if data != nil {
+		s.data = data
+	}
+	s.info = info
+	s.valid = true
+	s.m.observe(s.req, state, nil)
+}
+
+// decode turns the value of the request's cookie into a session. It is the
+// one place where a cookie is accepted or rejected:
+//
+//   - the codec decodes the value; when it refuses, the fallback decoders
+//     of legacy formats (if any) are tried, and a session one of them
+//     accepts is [MigratedCookie];
+//   - every accepted session then passes the checks made after decoding
+//     (timeouts, revocation), any of which rejects it.
+//
+// On rejection it returns a non-nil error and the state [RejectedCookie].
+func (m *Middleware) decode(r *http.Request, value string) (cookiecodec.Session, cookiecodec.Info, LoadState, error) {
+	state := ValidCookie
+	data, info, err := m.codec.Decode(m.name, value)
+	if err != nil {
+		var ok bool
+		data, info, ok = m.fallbackDecode(r, value)
+		if !ok {
+			return nil, cookiecodec.Info{}, RejectedCookie, err
+		}
+		state = MigratedCookie
+	}
+	for _, check := range m.checks {
+		if err := check(r, data, info); err != nil {
+			return nil, cookiecodec.Info{}, RejectedCookie, err
+		}
+	}
+	return data, info, state, nil
+}
+
+// A postCheck inspects a session the codec (or a legacy decoder) accepted
+// and returns an error to reject it. It must not keep or change data.
+type postCheck func(r *http.Request, data cookiecodec.Session, info cookiecodec.Info) error
+
+// fallbackDecode tries the legacy decoders on a value the codec refused.
+// It reports ok with the session one of them accepted, whose info is
+// marked Stale so that the session is re-issued in the codec's format.
+func (m *Middleware) fallbackDecode(r *http.Request, value string) (cookiecodec.Session, cookiecodec.Info, bool) {
+	for _, dec := range m.fallbacks {
+		if data, info, err := dec.Decode(m.name, value); err == nil {
+			info.Stale = true
+			return data, info, true
+		}
+	}
+	return nil, cookiecodec.Info{}, false
+}
+
+// observe calls Options.OnLoad, if set.
+func (m *Middleware) observe(r *http.Request, st LoadState, err error) {
+	if m.onLoad != nil {
+		m.onLoad(r, st, err)
+	}
+}
