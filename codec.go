@@ -200,6 +200,10 @@ func New(keys KeySource, opts Options) (*Codec, error) {
 // MaxAge returns how long a token is valid after it was issued.
 func (c *Codec) MaxAge() time.Duration { return c.maxAge }
 
+// MaxLength returns the longest token, in bytes, that the codec seals or
+// opens.
+func (c *Codec) MaxLength() int { return c.maxLength }
+
 // Info describes an opened token.
 type Info struct {
 	// KeyID is the id of the key that opened the token.

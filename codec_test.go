@@ -200,9 +200,9 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.MaxAge() != DefaultMaxAge || c.skew != DefaultSkew || c.maxLength != DefaultMaxLength || c.encrypt || c.compress || c.acceptAnyMode {
+	if c.MaxAge() != DefaultMaxAge || c.skew != DefaultSkew || c.MaxLength() != DefaultMaxLength || c.encrypt || c.compress || c.acceptAnyMode {
 		t.Fatalf("zero Options gave MaxAge %v, Skew %v, MaxLength %d, encrypt %v, compress %v, any mode %v",
-			c.MaxAge(), c.skew, c.maxLength, c.encrypt, c.compress, c.acceptAnyMode)
+			c.MaxAge(), c.skew, c.MaxLength(), c.encrypt, c.compress, c.acceptAnyMode)
 	}
 }
 

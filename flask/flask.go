@@ -235,6 +235,10 @@ func New(opts Options) (*Codec, error) {
 // MaxAge returns how long a cookie is valid after it was signed.
 func (c *Codec) MaxAge() time.Duration { return time.Duration(c.maxAge) * time.Second }
 
+// MaxLength returns the longest cookie value, in bytes, that the codec
+// writes or reads.
+func (c *Codec) MaxLength() int { return c.maxLength }
+
 // KeyIDs returns the ids of the codec's secrets ([KeyID]), the current
 // one first.
 func (c *Codec) KeyIDs() []cookiecodec.KeyID {

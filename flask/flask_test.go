@@ -81,8 +81,8 @@ func TestNew(t *testing.T) {
 	if err != nil {
 		t.Fatalf("New(one-byte secret) err = %v", err)
 	}
-	if c.MaxAge() != DefaultMaxAge || c.skew != 0 || c.maxLength != DefaultMaxLength {
-		t.Errorf("defaults: MaxAge %v, skew %d, MaxLength %d", c.MaxAge(), c.skew, c.maxLength)
+	if c.MaxAge() != DefaultMaxAge || c.skew != 0 || c.MaxLength() != DefaultMaxLength {
+		t.Errorf("defaults: MaxAge %v, skew %d, MaxLength %d", c.MaxAge(), c.skew, c.MaxLength())
 	}
 	c, err = New(Options{SecretKeys: [][]byte{testSecret}, MaxAge: 90*time.Minute + 500*time.Millisecond, Skew: 2500 * time.Millisecond})
 	if err != nil || c.MaxAge() != 90*time.Minute || c.skew != 2 {

@@ -15,7 +15,7 @@ import (
 func FuzzCookieHeader(f *testing.F) {
 	// Every rejected header logs a line: discard them, or a long run
 	// would keep them all in memory.
-	m, _ := newMiddleware(f, bigCodec(f), Options{Chunked: true, Logger: slog.New(slog.DiscardHandler)})
+	m, _ := newMiddleware(f, bigCodec(f), Options{Chunked: true, CookieBudget: bigBudget, Logger: slog.New(slog.DiscardHandler)})
 	resp := serve(f, m, func(w http.ResponseWriter, r *http.Request) {
 		From(r).Set("note", strings.Repeat("n", 7000))
 	})
@@ -49,7 +49,8 @@ func FuzzCookieHeader(f *testing.F) {
 			}
 			s.Set("k", "v")
 		})).ServeHTTP(rec, req)
-		chunks := m.requestChunks(req)
+		rc := m.parseCookies(req)
+		chunks := rc.chunks()
 		for _, h := range rec.Result().Header.Values("Set-Cookie") {
 			if len(h) > MaxCookieSize {
 				t.Errorf("Set-Cookie header of %d bytes", len(h))

@@ -61,6 +61,16 @@ func (s *Session) LoadState() (LoadState, error) {
 	return s.state, s.loadErr
 }
 
+// requestCookies returns the request's session cookie and chunks, parsed
+// from its Cookie headers on the first call.
+func (s *Session) requestCookies() *requestCookies {
+	if !s.parsed {
+		s.parsed = true
+		s.rc = s.m.parseCookies(s.req)
+	}
+	return &s.rc
+}
+
 // loadLocked reads and decodes the request's cookie, once, and reports
 // the outcome to the middleware's hooks.
 func (s *Session) loadLocked() {
@@ -69,7 +79,7 @@ func (s *Session) loadLocked() {
 	}
 	s.loaded = true
 	s.data = cookiecodec.Session{}
-	value, present, err := s.m.readCookie(s.req)
+	value, present, err := s.m.readCookie(s.requestCookies())
 	s.hadCookie = present
 	if !present {
 		s.state = NoCookie

@@ -14,7 +14,7 @@ import (
 // for each kind of cookie, and that a rejection's error matches its
 // sentinel without quoting the cookie.
 func TestLoadState(t *testing.T) {
-	codec := newCodec(t, nil, cookiecodec.Options{})
+	codec := bigCodec(t)
 	legacy := newCodec(t, nil, cookiecodec.Options{})
 	good, err := codec.Encode("session", cookiecodec.Session{"user": "Harry"})
 	if err != nil {
@@ -84,8 +84,15 @@ func TestLoadState(t *testing.T) {
 			if len(hookState) != 1 || hookState[0] != tc.want || !errors.Is(hookErr, tc.wantErr) {
 				t.Errorf("OnLoad saw %v, %v; want one call with %v, %v", hookState, hookErr, tc.want, tc.wantErr)
 			}
-			if reset := len(resp.Cookies()) > 0; reset != tc.wantReset {
+			// An expired cookie is deleted; others are left alone unless
+			// re-issued.
+			wantDelete := errors.Is(tc.wantErr, cookiecodec.ErrExpired)
+			cs := resp.Cookies()
+			if reset := len(cs) == 1 && cs[0].MaxAge >= 0; reset != tc.wantReset {
 				t.Errorf("Set-Cookie = %q, want re-issued: %v", setCookies(resp), tc.wantReset)
+			}
+			if deleted := len(cs) == 1 && cs[0].MaxAge < 0; deleted != wantDelete {
+				t.Errorf("Set-Cookie = %q, want deleted: %v", setCookies(resp), wantDelete)
 			}
 			if tc.wantReset {
 				if s, _, err := codec.Decode("session", resp.Cookies()[0].Value); err != nil || s["user"] != tc.wantUser {

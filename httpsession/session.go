@@ -2,7 +2,10 @@ package httpsession
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"slices"
 	"sync"
@@ -14,7 +17,30 @@ import (
 // Flask uses, so that a Flask application sharing the cookie agrees.
 const permanentKey = "_permanent"
 
+// sessionKey is the context key of the innermost middleware's session.
 type sessionKey struct{}
+
+// namedKey is the context key of the session whose cookie is called name.
+type namedKey struct{ name string }
+
+// sessionContext carries a request's session under both its keys, so that
+// a middleware adds one context to the request, not two.
+type sessionContext struct {
+	context.Context
+	s *Session
+}
+
+func (c *sessionContext) Value(key any) any {
+	switch k := key.(type) {
+	case sessionKey:
+		return c.s
+	case namedKey:
+		if k.name == c.s.m.name {
+			return c.s
+		}
+	}
+	return c.Context.Value(key)
+}
 
 // A Session is the session of one request, handed out by [From]. It loads
 // the cookie on first use and is saved by the middleware when the response
@@ -30,6 +56,8 @@ type Session struct {
 	req *http.Request
 
 	mu        sync.Mutex
+	parsed    bool                // rc holds the request's cookies
+	rc        requestCookies      // the session cookie and its chunks
 	loaded    bool                // the cookie was read
 	hadCookie bool                // the request carried the cookie or a chunk of it
 	data      cookiecodec.Session // never nil once loaded
@@ -41,10 +69,14 @@ type Session struct {
 	modified  bool  // data changed since it was loaded
 	committed bool  // the response's headers were written
 	late      bool  // data changed after they were
+
+	flashesRead bool    // Flashes took the flashed messages out of data
+	flashes     []Flash // what it took, returned again in this request
 }
 
 // From returns r's session, or nil if r did not pass through a
-// [Middleware]'s handler.
+// [Middleware]'s handler. When several middlewares wrap the handler, it
+// returns the innermost one's; [Named] reaches the others.
 func From(r *http.Request) *Session { return FromContext(r.Context()) }
 
 // FromContext returns the session stored in ctx by a [Middleware], or nil.
@@ -52,6 +84,28 @@ func FromContext(ctx context.Context) *Session {
 	s, _ := ctx.Value(sessionKey{}).(*Session)
 	return s
 }
+
+// Named returns r's session whose cookie is called cookieName (the
+// [Middleware.CookieName] of one of the middlewares r passed through), or
+// nil if there is none. It is how a handler wrapped by several
+// middlewares, such as a login session and a preferences cookie, reaches
+// each of them:
+//
+//	prefs, _ := httpsession.New(codec, httpsession.Options{CookieName: "prefs"})
+//	handler := sessions.Wrap(prefs.Wrap(mux))
+//	...
+//	theme, _ := httpsession.Get[string](httpsession.Named(r, "prefs"), "theme")
+//
+// Nested middlewares must have different cookie names; the inner one of
+// two with the same name hides the outer.
+func Named(r *http.Request, cookieName string) *Session {
+	s, _ := r.Context().Value(namedKey{cookieName}).(*Session)
+	return s
+}
+
+// From returns r's session of this middleware, or nil if r did not pass
+// through its handler: [Named] with m's cookie name.
+func (m *Middleware) From(r *http.Request) *Session { return Named(r, m.name) }
 
 // lock locks s, loads it if needed and marks it accessed. It returns false,
 // with s unlocked, if s is nil.
@@ -72,6 +126,9 @@ func (s *Session) changed() {
 		s.late = true
 	}
 }
+
+// errDetached is returned by the methods of a nil *Session.
+var errDetached = errors.New("httpsession: no session on this request; wrap the handler with Middleware.Wrap")
 
 func logDetached(op string) {
 	slog.Error("httpsession: " + op + " on a request without a session; wrap the handler with Middleware.Wrap")
@@ -101,16 +158,25 @@ func Get[T any](s *Session, key string) (T, bool) {
 	return cookiecodec.Get[T](s.data, key)
 }
 
-// Set stores value under key. The codec rejects values of types it cannot
-// encode when the session is saved, through [Options.ErrorHandler].
-func (s *Session) Set(key string, value any) {
-	if !s.lock() {
+// Set stores value under key. It returns an error, and leaves the session
+// unchanged, if the codec cannot encode value: a type it does not support
+// (such as a struct, []int or map[string]string for the native codec), or
+// a string that is not valid UTF-8. The error names the key and the path
+// inside value, never the value. Whether the whole session fits in its
+// cookies is known only when it is saved (see [Options.CookieBudget]).
+func (s *Session) Set(key string, value any) error {
+	if s == nil {
 		logDetached("Set")
-		return
+		return errDetached
 	}
+	if err := s.m.checkValue(key, value); err != nil {
+		return err
+	}
+	s.lock()
 	defer s.mu.Unlock()
 	s.data[key] = value
 	s.changed()
+	return nil
 }
 
 // Delete removes key from the session.
@@ -162,6 +228,33 @@ func (s *Session) Len() int {
 	return len(s.data)
 }
 
+// CheckSize encodes the session as it would be saved now and returns the
+// error the save would meet: one matching [cookiecodec.ErrTooLarge], saying
+// by how many bytes, if its cookies would be too large for a cookie, for
+// [Options.MaxChunks] or for [Options.CookieBudget]; or the codec's error.
+// A handler calls it to refuse, with a message of its own, a change that
+// would make the response fail. It costs one encoding of the session.
+func (s *Session) CheckSize() error {
+	if !s.lock() {
+		return errDetached
+	}
+	defer s.mu.Unlock()
+	if len(s.data) == 0 {
+		return nil
+	}
+	data := s.data
+	if _, ok := loginTime(data); !ok && s.m.absolute > 0 {
+		data = maps.Clone(data)
+		data[loginTimeKey] = s.m.now().Unix()
+	}
+	value, err := s.m.codec.Encode(s.m.name, data)
+	if err != nil {
+		return fmt.Errorf("httpsession: encoding session: %w", err)
+	}
+	_, err = s.m.cookies(value, s.m.cookieLifetime(data))
+	return err
+}
+
 // Permanent reports whether the session is permanent: its cookie outlives
 // the browser session, for [Options.MaxAge].
 func (s *Session) Permanent() bool {
@@ -174,19 +267,27 @@ func (s *Session) Permanent() bool {
 
 // SetPermanent makes the session permanent or not, by storing true under
 // "_permanent" or removing that key, as Flask's session.permanent does.
+// Making it not permanent also drops a lifetime given with
+// [Session.SetLifetime].
 func (s *Session) SetPermanent(permanent bool) {
 	if !s.lock() {
 		logDetached("SetPermanent")
 		return
 	}
 	defer s.mu.Unlock()
-	if isPermanent(s.data) == permanent {
+	s.setPermanentLocked(permanent)
+}
+
+func (s *Session) setPermanentLocked(permanent bool) {
+	_, own := s.data[lifetimeKey]
+	if isPermanent(s.data) == permanent && (permanent || !own) {
 		return
 	}
 	if permanent {
 		s.data[permanentKey] = true
 	} else {
 		delete(s.data, permanentKey)
+		delete(s.data, lifetimeKey)
 	}
 	s.changed()
 }

@@ -28,7 +28,7 @@ const (
 
 // MaxNoteLength is the longest note, in bytes, that the notes demo stores
 // in the session.
-const MaxNoteLength = 12000
+const MaxNoteLength = 4000
 
 // maxFormSize bounds a request body, in bytes.
 const maxFormSize = 64 << 10

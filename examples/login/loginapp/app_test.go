@@ -201,10 +201,10 @@ func TestNotesChunks(t *testing.T) {
 	if code, body := c.login("Harry", "12345678"); code != 200 || !strings.Contains(body, loggedIn) {
 		t.Fatalf("login = %d %q", code, body)
 	}
-	note := strings.Repeat("0123456789", 700)
+	note := strings.Repeat("0123456789", 400)
 	code, body := c.do("POST", "/notes", url.Values{"csrf_token": {c.csrf("/notes")}, "note": {note}})
-	if code != 200 || !strings.Contains(body, "Your note is 7000 bytes long") || !strings.Contains(body, `<span id="cookies">3</span>`) {
-		t.Errorf("saving a 7000-byte note = %d %q, want it read back from 3 cookies", code, body)
+	if code != 200 || !strings.Contains(body, "Your note is 4000 bytes long") || !strings.Contains(body, `<span id="cookies">2</span>`) {
+		t.Errorf("saving a 4000-byte note = %d %q, want it read back from 2 cookies", code, body)
 	}
 	if !strings.Contains(body, ">"+note+"</textarea>") {
 		t.Error("the notes page does not show the whole note")
