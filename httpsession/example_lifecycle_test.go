@@ -56,7 +56,7 @@ func ExampleSession_Clear() {
 	logout := serve(h, "POST", "https://example.com/logout", login.Cookies())
 	c := logout.Cookies()[0]
 	fmt.Println(c.Name, "deleted:", c.MaxAge < 0, "value empty:", c.Value == "")
-	// Output: session deleted: true value empty: true
+	// Output: __Host-session deleted: true value empty: true
 }
 
 // A permanent session's cookie outlives the browser: it carries Max-Age
@@ -107,8 +107,8 @@ func ExampleOptions_chunked() {
 	}
 	serve(h, "GET", "https://example.com/", resp.Cookies())
 	// Output:
-	// session true
-	// session.1 true
+	// __Host-session true
+	// __Host-session.1 true
 	// read back 3500 bytes
 }
 
