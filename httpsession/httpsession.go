@@ -244,7 +244,6 @@ func New(codec Codec, opts Options) (*Middleware, error) {
 	if err := m.checkLimits(opts); err != nil {
 		return nil, err
 	}
-	m.checks = append(m.checks, m.checkTimeouts)
 	if m.log == nil {
 		m.log = slog.Default()
 	}
@@ -297,7 +296,7 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 	}
 	var cookies []string
 	switch {
-	case len(s.data) == 0:
+	case s.values().len() == 0:
 		// Delete the cookie of a session emptied here, and of one that
 		// expired or timed out, so that the browser stops sending it.
 		if !s.hadCookie || !s.modified && !errors.Is(s.loadErr, cookiecodec.ErrExpired) {
@@ -309,7 +308,7 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 		}
 	default:
 		maxAge, slide := m.prepareSave(s)
-		if !s.modified && !s.info.Stale && !slide && !(m.refresh && isPermanent(s.data)) {
+		if !s.modified && !s.info.Stale && !slide && !(m.refresh && isPermanent(s.values())) {
 			break
 		}
 		var err error
@@ -329,6 +328,7 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 // encode returns the Set-Cookie header values that save s with the given
 // Max-Age, deleting chunks the request carried that it no longer needs.
 func (m *Middleware) encode(s *Session, maxAge time.Duration) ([]string, error) {
+	s.writable()
 	value, err := m.codec.Encode(m.name, s.data)
 	if err != nil {
 		return nil, fmt.Errorf("httpsession: encoding session: %w", err)
@@ -360,7 +360,8 @@ func addVaryCookie(h http.Header) {
 
 // isPermanent reports whether data is marked permanent the way Flask marks
 // it: the key "_permanent" holds true.
-func isPermanent(data cookiecodec.Session) bool {
-	p, _ := data[permanentKey].(bool)
+func isPermanent(data values) bool {
+	v, _ := data.get(permanentKey)
+	p, _ := v.(bool)
 	return p
 }
