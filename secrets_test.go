@@ -20,12 +20,14 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cookiecodec/cookiecodec"
 	"github.com/cookiecodec/cookiecodec/flask"
+	"github.com/cookiecodec/cookiecodec/gorilla"
 	"github.com/cookiecodec/cookiecodec/httpsession"
 )
 
@@ -36,6 +38,7 @@ import (
 var secretPackages = map[string]string{
 	".":           "cookiecodec",
 	"flask":       "flask",
+	"gorilla":     "gorilla",
 	"httpsession": "httpsession",
 }
 
@@ -191,7 +194,33 @@ func secretFixtures(t *testing.T) (rows []secretRow, secrets map[string][]byte, 
 	}
 	httpSession := loaded(mw, encrypted)
 	flaskSession := loaded(flaskMW, flaskCookie)
-	cookies = map[string]string{"native cookie": encrypted, "signed native cookie": signed, "flask cookie": flaskCookie}
+	view, _, err := fileCodec.DecodeView("session", signed)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	hashKey := bytes.Repeat([]byte("H\x83\x1f\xc2\x9a\x05"), 6)[:32]
+	blockKey := bytes.Repeat([]byte("B\xe7\x11\x6d\x90"), 4)[:16]
+	secrets["gorilla hash key"] = hashKey
+	secrets["gorilla block key"] = blockKey
+	gorillaOpts := gorilla.Options{Keys: []gorilla.KeyPair{{HashKey: hashKey, BlockKey: blockKey}}, Serializer: gorilla.JSON}
+	gorillaDec, err := gorilla.New(gorillaOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gorillaCookie := gorillaSigned(t, hashKey, "session", []byte(`{"who":"`+secretPlaintext+`"}`))
+	gorillaUnverified, err := gorilla.InspectUnverified(gorillaCookie)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := httpsession.NewMemoryStore()
+	revokerOpts := httpsession.RevokerOptions{FailOpen: true}
+	revoker, err := httpsession.NewRevoker(store, revokerOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	legacy := httpsession.Legacy{Decoder: gorillaDec, CookieName: "gorilla"}
+	cookies = map[string]string{"native cookie": encrypted, "signed native cookie": signed, "flask cookie": flaskCookie, "gorilla cookie": gorillaCookie}
 
 	rows = []secretRow{
 		{name: "Key", v: key},
@@ -227,6 +256,23 @@ func secretFixtures(t *testing.T) (rows []secretRow, secrets map[string][]byte, 
 		{name: "httpsession Options", v: httpOpts},
 		{name: "httpsession *Session", v: httpSession},
 		{name: "httpsession *Session of a flask cookie", v: flaskSession},
+		{name: "View", v: view, plaintext: true},
+		{name: "httpsession Flash", v: httpsession.Flash{Category: "message", Message: secretPlaintext}, plaintext: true},
+		{name: "httpsession LoadState", v: httpsession.RejectedCookie},
+		{name: "httpsession *MemoryStore", v: store, types: []string{"httpsession.RevocationStore"}},
+		{name: "httpsession MemoryStore", v: reflect.ValueOf(store).Elem().Interface()},
+		{name: "httpsession *Revoker", v: revoker},
+		{name: "httpsession Revoker", v: reflect.ValueOf(revoker).Elem().Interface()},
+		{name: "httpsession RevokerOptions", v: revokerOpts},
+		{name: "httpsession Legacy", v: legacy, types: []string{"httpsession.Decoder"}},
+		{name: "gorilla *Decoder", v: gorillaDec},
+		{name: "gorilla Decoder", v: reflect.ValueOf(gorillaDec).Elem().Interface()},
+		// Key is the caller's []byte, and KeyPair and Options hold it in
+		// exported fields, as flask.Options does: the doc comments say so.
+		{name: "gorilla Options", v: gorillaOpts, types: []string{"gorilla.Serializer"}, exported: true},
+		{name: "gorilla KeyPair", v: gorillaOpts.Keys[0], exported: true},
+		{name: "gorilla Key", v: gorilla.Key(hashKey), exported: true},
+		{name: "gorilla Unverified", v: gorillaUnverified, plaintext: true},
 	}
 	return rows, secrets, cookies
 }
@@ -404,4 +450,16 @@ func exportedTypes(t *testing.T) []string {
 	}
 	slices.Sort(names)
 	return names
+}
+
+// gorillaSigned returns body as gorilla/securecookie encodes a value for
+// the cookie called name with hashKey and no block key (see package
+// gorilla's doc for the layout).
+func gorillaSigned(t *testing.T, hashKey []byte, name string, body []byte) string {
+	t.Helper()
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	b := base64.URLEncoding.EncodeToString(body)
+	m := hmac.New(sha256.New, hashKey)
+	m.Write([]byte(name + "|" + ts + "|" + b))
+	return base64.URLEncoding.EncodeToString([]byte(ts + "|" + b + "|" + string(m.Sum(nil))))
 }

@@ -59,9 +59,12 @@
 // The keys are the hash and block keys given to securecookie.New or
 // sessions.NewCookieStore, as bytes. Each hash key has a
 // [cookiecodec.KeyID], see [KeyID], which [cookiecodec.Info] reports so
-// that logs can say which key opened a cookie without showing it. A [Key]
-// never prints its bytes through fmt, encoding/json or log/slog, and
-// neither do [KeyPair], [Options] and [Decoder].
+// that logs can say which key opened a cookie without showing it. A
+// [Decoder] never prints its keys. A [Key], and the [KeyPair] and [Options]
+// that hold keys, print only their lengths through encoding/json, log/slog
+// and fmt, except where fmt calls no method: the verbs %p and %w, and
+// inside an unexported struct field. A Key is the caller's own []byte;
+// keep it out of such printing, as any []byte holding a secret.
 //
 // # Key rotation
 //

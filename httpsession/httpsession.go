@@ -257,7 +257,6 @@ func New(codec Codec, opts Options) (*Middleware, error) {
 	if err := m.checkLimits(opts); err != nil {
 		return nil, err
 	}
-	m.checks = append(m.checks, m.checkTimeouts)
 	if err := m.setLegacy(opts.Legacy); err != nil {
 		return nil, err
 	}
@@ -316,7 +315,7 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 	}
 	var cookies []string
 	switch {
-	case len(s.data) == 0:
+	case s.values().len() == 0:
 		// Delete the cookie of a session emptied here, and of one that
 		// expired, timed out or was revoked, so that the browser stops
 		// sending it.
@@ -329,7 +328,7 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 		}
 	default:
 		maxAge, slide := m.prepareSave(s)
-		if !s.modified && !s.info.Stale && !slide && !(m.refresh && isPermanent(s.data)) {
+		if !s.modified && !s.info.Stale && !slide && !(m.refresh && isPermanent(s.values())) {
 			break
 		}
 		var err error
@@ -350,6 +349,7 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 // encode returns the Set-Cookie header values that save s with the given
 // Max-Age, deleting chunks the request carried that it no longer needs.
 func (m *Middleware) encode(s *Session, maxAge time.Duration) ([]string, error) {
+	s.writable()
 	value, err := m.codec.Encode(m.name, s.data)
 	if err != nil {
 		return nil, fmt.Errorf("httpsession: encoding session: %w", err)
@@ -381,7 +381,8 @@ func addVaryCookie(h http.Header) {
 
 // isPermanent reports whether data is marked permanent the way Flask marks
 // it: the key "_permanent" holds true.
-func isPermanent(data cookiecodec.Session) bool {
-	p, _ := data[permanentKey].(bool)
+func isPermanent(data values) bool {
+	v, _ := data.get(permanentKey)
+	p, _ := v.(bool)
 	return p
 }

@@ -2,7 +2,6 @@ package httpsession
 
 import (
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/cookiecodec/cookiecodec"
@@ -42,13 +41,13 @@ func (s *Session) SetLifetime(d time.Duration) error {
 	if d != 0 && (d < time.Second || d > s.m.maxLifetime || d%time.Second != 0) {
 		return fmt.Errorf("httpsession: lifetime %v is not whole seconds from 1s to the codec's MaxAge of %v", d, s.m.maxLifetime)
 	}
-	s.lock()
+	s.lockWrite()
 	defer s.mu.Unlock()
 	if d == 0 {
 		s.setPermanentLocked(false)
 		return nil
 	}
-	if cur, ok := cookiecodec.Get[int64](s.data, lifetimeKey); ok && cur == int64(d/time.Second) && isPermanent(s.data) {
+	if cur, ok := cookiecodec.Get[int64](s.data, lifetimeKey); ok && cur == int64(d/time.Second) && isPermanent(values{m: s.data}) {
 		return nil
 	}
 	s.data[lifetimeKey] = int64(d / time.Second)
@@ -66,14 +65,14 @@ func (s *Session) Lifetime() time.Duration {
 		return 0
 	}
 	defer s.mu.Unlock()
-	return s.m.cookieLifetime(s.data)
+	return s.m.cookieLifetime(s.values())
 }
 
 // Renew marks the session as begun now: [Options.AbsoluteTimeout] counts
 // from here. Call it when the user logs in. A session never renewed counts
 // from the first time it was saved.
 func (s *Session) Renew() {
-	if !s.lock() {
+	if !s.lockWrite() {
 		logDetached("Renew")
 		return
 	}
@@ -90,12 +89,12 @@ func (s *Session) LoginTime() (time.Time, bool) {
 		return time.Time{}, false
 	}
 	defer s.mu.Unlock()
-	return loginTime(s.data)
+	return loginTime(s.values())
 }
 
 // ownLifetime returns the lifetime stored by SetLifetime, if any.
-func ownLifetime(data cookiecodec.Session) (time.Duration, bool) {
-	n, ok := cookiecodec.Get[int64](data, lifetimeKey)
+func ownLifetime(data values) (time.Duration, bool) {
+	n, ok := getAs[int64](data, lifetimeKey)
 	if !ok || n <= 0 || !isPermanent(data) || n > int64(maxDuration/time.Second) {
 		return 0, false
 	}
@@ -105,8 +104,8 @@ func ownLifetime(data cookiecodec.Session) (time.Duration, bool) {
 const maxDuration = time.Duration(1<<63 - 1)
 
 // loginTime returns the login time stored in data, if any.
-func loginTime(data cookiecodec.Session) (time.Time, bool) {
-	n, ok := cookiecodec.Get[int64](data, loginTimeKey)
+func loginTime(data values) (time.Time, bool) {
+	n, ok := getAs[int64](data, loginTimeKey)
 	if !ok {
 		return time.Time{}, false
 	}
@@ -115,7 +114,7 @@ func loginTime(data cookiecodec.Session) (time.Time, bool) {
 
 // cookieLifetime returns the Max-Age of data's cookie before the absolute
 // timeout's cap: its own lifetime, MaxAge for a permanent session, or zero.
-func (m *Middleware) cookieLifetime(data cookiecodec.Session) time.Duration {
+func (m *Middleware) cookieLifetime(data values) time.Duration {
 	if d, ok := ownLifetime(data); ok {
 		return d
 	}
@@ -127,7 +126,7 @@ func (m *Middleware) cookieLifetime(data cookiecodec.Session) time.Duration {
 
 // idleLimit returns how long data may go unused: its own lifetime, or
 // Options.IdleTimeout (zero for none).
-func (m *Middleware) idleLimit(data cookiecodec.Session) time.Duration {
+func (m *Middleware) idleLimit(data values) time.Duration {
 	if d, ok := ownLifetime(data); ok {
 		return d
 	}
@@ -138,7 +137,7 @@ func (m *Middleware) idleLimit(data cookiecodec.Session) time.Duration {
 // the idle timeout and the absolute timeout. The token's issue time, which
 // the codec authenticated, is the session's last use: a session with an
 // idle limit is re-issued whenever it is used.
-func (m *Middleware) checkTimeouts(_ *http.Request, data cookiecodec.Session, info cookiecodec.Info) error {
+func (m *Middleware) checkTimeouts(data values, info cookiecodec.Info) error {
 	now := m.now()
 	if limit := m.idleLimit(data); limit > 0 {
 		if info.IssuedAt.IsZero() {
@@ -162,17 +161,18 @@ func (m *Middleware) checkTimeouts(_ *http.Request, data cookiecodec.Session, in
 // its idle limit.
 func (m *Middleware) prepareSave(s *Session) (maxAge time.Duration, slide bool) {
 	now := m.now()
-	if _, ok := loginTime(s.data); !ok && m.absolute > 0 {
+	if _, ok := loginTime(s.values()); !ok && m.absolute > 0 {
+		s.writable()
 		s.data[loginTimeKey] = now.Unix()
 		s.modified = true
 	}
-	maxAge = m.cookieLifetime(s.data)
-	if t, ok := loginTime(s.data); ok && m.absolute > 0 && maxAge > 0 {
+	maxAge = m.cookieLifetime(s.values())
+	if t, ok := loginTime(s.values()); ok && m.absolute > 0 && maxAge > 0 {
 		// The cookie need not outlive the session.
 		maxAge = min(maxAge, max(time.Second, (t.Add(m.absolute).Sub(now)+time.Second-1).Truncate(time.Second)))
 	}
 	// Issue times count in whole seconds: a token of this second is as
 	// fresh as a new one.
-	slide = s.valid && m.idleLimit(s.data) > 0 && s.info.IssuedAt.Unix() < now.Unix()
+	slide = s.valid && m.idleLimit(s.values()) > 0 && s.info.IssuedAt.Unix() < now.Unix()
 	return maxAge, slide
 }

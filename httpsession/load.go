@@ -91,7 +91,20 @@ func (s *Session) loadLocked() {
 	var data cookiecodec.Session
 	var info cookiecodec.Info
 	state := RejectedCookie
-	if err == nil {
+	if vd, ok := s.m.codec.(viewDecoder); ok && present && err == nil && len(s.m.checks) == 0 {
+		// No check needs the map (the timeouts read a View): read the
+		// cookie as a View, and build the map only if a handler writes or
+		// iterates the session.
+		view, vinfo, verr := vd.DecodeView(s.m.name, value)
+		if verr != nil {
+			data, info, state, err = s.m.decodeFallback(s.req, value, nil, cookiecodec.Info{}, verr)
+		} else if err = s.m.checkTimeouts(values{v: view, lazy: true}, vinfo); err == nil {
+			s.data, s.view, s.lazy = nil, view, true
+			s.info, s.valid, s.state = vinfo, true, ValidCookie
+			s.m.observe(s.req, ValidCookie, nil)
+			return
+		}
+	} else if err == nil {
 		data, info, state, err = s.m.decode(s.req, value, present)
 	}
 	s.state, s.loadErr = state, err
@@ -122,18 +135,26 @@ func (s *Session) loadLocked() {
 // only the legacy cookies of other names are tried. On rejection it
 // returns a non-nil error and the state [RejectedCookie].
 func (m *Middleware) decode(r *http.Request, value string, present bool) (cookiecodec.Session, cookiecodec.Info, LoadState, error) {
-	state := ValidCookie
 	var data cookiecodec.Session
 	var info cookiecodec.Info
 	err := errNoNativeCookie
 	if present {
 		data, info, err = m.codec.Decode(m.name, value)
 	}
+	return m.decodeFallback(r, value, data, info, err)
+}
+
+// decodeFallback is decode after the codec returned data, info and err.
+func (m *Middleware) decodeFallback(r *http.Request, value string, data cookiecodec.Session, info cookiecodec.Info, err error) (cookiecodec.Session, cookiecodec.Info, LoadState, error) {
+	state := ValidCookie
 	if err != nil {
 		if data, info, err = m.fallbackDecode(r, value, err); err != nil {
 			return nil, cookiecodec.Info{}, RejectedCookie, err
 		}
 		state = MigratedCookie
+	}
+	if err := m.checkTimeouts(values{m: data}, info); err != nil {
+		return nil, cookiecodec.Info{}, RejectedCookie, err
 	}
 	for _, check := range m.checks {
 		if err := check(r, data, info); err != nil {
@@ -141,6 +162,12 @@ func (m *Middleware) decode(r *http.Request, value string, present bool) (cookie
 		}
 	}
 	return data, info, state, nil
+}
+
+// viewDecoder is implemented by a codec that reads a cookie without
+// building its map, as [*cookiecodec.Codec] does.
+type viewDecoder interface {
+	DecodeView(name, value string) (cookiecodec.View, cookiecodec.Info, error)
 }
 
 // A postCheck inspects a session the codec (or a legacy decoder) accepted

@@ -49,6 +49,13 @@ func (c *sessionContext) Value(key any) any {
 // to other goroutines, but changes made after the response's headers were
 // sent are not saved (they are logged as an error).
 //
+// With a codec that has a DecodeView method, as [*cookiecodec.Codec] does,
+// a request that only reads its session (Get, Len, Permanent, Info and the
+// like) reads the values from the cookie's payload in place: the session's
+// map is built only when a method writes or iterates it (Set, Delete,
+// Clear, Keys, Flashes, MarkModified) or the session is re-issued. A
+// middleware with a check that needs the map (revocation) always builds it.
+//
 // Every method is safe on a nil *Session, which [From] returns for a request
 // that did not pass through the middleware: reads see an empty session, and
 // writes are dropped with an error logged to [slog.Default].
@@ -83,7 +90,9 @@ type Session struct {
 
 // sessionValues holds what the cookie decoded to.
 type sessionValues struct {
-	data cookiecodec.Session // never nil
+	data cookiecodec.Session // never nil once loaded, unless lazy
+	view cookiecodec.View    // the cookie's session, while lazy
+	lazy bool                // data is still view: nothing wrote or iterated
 }
 
 // String describes s without its values, which are plaintext that logs
@@ -158,6 +167,60 @@ func (s *Session) lock() bool {
 	return true
 }
 
+// lockWrite is lock for a method that changes or iterates the session:
+// it builds the session's map from the View of its cookie, if it has not
+// been built yet.
+func (s *Session) lockWrite() bool {
+	if !s.lock() {
+		return false
+	}
+	s.writable()
+	return true
+}
+
+// writable builds s.data from s.view if s is lazy. s is locked.
+func (s *Session) writable() {
+	if s.lazy {
+		s.data, s.view, s.lazy = s.view.Session(), cookiecodec.View{}, false
+	}
+}
+
+// values returns what s holds, for reading without building the map.
+// s is locked.
+func (s *Session) values() values { return values{m: s.data, v: s.view, lazy: s.lazy} }
+
+// values is a session's data as the helpers read it: its map, or the View
+// of its cookie while no method has written or iterated it, so that a
+// request that only reads never builds the map.
+type values struct {
+	m    cookiecodec.Session
+	v    cookiecodec.View
+	lazy bool
+}
+
+func (d values) get(key string) (any, bool) {
+	if d.lazy {
+		return d.v.Get(key)
+	}
+	v, ok := d.m[key]
+	return v, ok
+}
+
+func (d values) len() int {
+	if d.lazy {
+		return d.v.Len()
+	}
+	return len(d.m)
+}
+
+// getAs is [cookiecodec.Get] on d.
+func getAs[T any](d values, key string) (T, bool) {
+	if d.lazy {
+		return cookiecodec.Get[T](d.v, key)
+	}
+	return cookiecodec.Get[T](d.m, key)
+}
+
 // changed records a modification made while s is locked.
 func (s *Session) changed() {
 	s.modified = true
@@ -181,8 +244,7 @@ func (s *Session) Get(key string) (any, bool) {
 		return nil, false
 	}
 	defer s.mu.Unlock()
-	v, ok := s.data[key]
-	return v, ok
+	return s.values().get(key)
 }
 
 // Get returns the value stored under key as a T, and whether there is one
@@ -194,7 +256,7 @@ func Get[T any](s *Session, key string) (T, bool) {
 		return zero, false
 	}
 	defer s.mu.Unlock()
-	return cookiecodec.Get[T](s.data, key)
+	return getAs[T](s.values(), key)
 }
 
 // Set stores value under key. It returns an error, and leaves the session
@@ -211,7 +273,7 @@ func (s *Session) Set(key string, value any) error {
 	if err := s.m.checkValue(key, value); err != nil {
 		return err
 	}
-	s.lock()
+	s.lockWrite()
 	defer s.mu.Unlock()
 	s.data[key] = value
 	s.changed()
@@ -220,7 +282,7 @@ func (s *Session) Set(key string, value any) error {
 
 // Delete removes key from the session.
 func (s *Session) Delete(key string) {
-	if !s.lock() {
+	if !s.lockWrite() {
 		logDetached("Delete")
 		return
 	}
@@ -234,7 +296,7 @@ func (s *Session) Delete(key string) {
 // Clear removes every key, the permanent mark included, so that the
 // cookie is deleted when the response is sent: this is how to log out.
 func (s *Session) Clear() {
-	if !s.lock() {
+	if !s.lockWrite() {
 		logDetached("Clear")
 		return
 	}
@@ -246,7 +308,7 @@ func (s *Session) Clear() {
 // Keys returns the session's keys in sorted order, "_permanent" included
 // when the session is permanent.
 func (s *Session) Keys() []string {
-	if !s.lock() {
+	if !s.lockWrite() {
 		return nil
 	}
 	defer s.mu.Unlock()
@@ -264,7 +326,7 @@ func (s *Session) Len() int {
 		return 0
 	}
 	defer s.mu.Unlock()
-	return len(s.data)
+	return s.values().len()
 }
 
 // CheckSize encodes the session as it would be saved now and returns the
@@ -274,7 +336,7 @@ func (s *Session) Len() int {
 // A handler calls it to refuse, with a message of its own, a change that
 // would make the response fail. It costs one encoding of the session.
 func (s *Session) CheckSize() error {
-	if !s.lock() {
+	if !s.lockWrite() {
 		return errDetached
 	}
 	defer s.mu.Unlock()
@@ -282,7 +344,7 @@ func (s *Session) CheckSize() error {
 		return nil
 	}
 	data := s.data
-	if _, ok := loginTime(data); !ok && s.m.absolute > 0 {
+	if _, ok := loginTime(values{m: data}); !ok && s.m.absolute > 0 {
 		data = maps.Clone(data)
 		data[loginTimeKey] = s.m.now().Unix()
 	}
@@ -290,7 +352,7 @@ func (s *Session) CheckSize() error {
 	if err != nil {
 		return fmt.Errorf("httpsession: encoding session: %w", err)
 	}
-	_, err = s.m.cookies(value, s.m.cookieLifetime(data))
+	_, err = s.m.cookies(value, s.m.cookieLifetime(values{m: data}))
 	return err
 }
 
@@ -301,7 +363,7 @@ func (s *Session) Permanent() bool {
 		return false
 	}
 	defer s.mu.Unlock()
-	return isPermanent(s.data)
+	return isPermanent(s.values())
 }
 
 // SetPermanent makes the session permanent or not, by storing true under
@@ -309,7 +371,7 @@ func (s *Session) Permanent() bool {
 // Making it not permanent also drops a lifetime given with
 // [Session.SetLifetime].
 func (s *Session) SetPermanent(permanent bool) {
-	if !s.lock() {
+	if !s.lockWrite() {
 		logDetached("SetPermanent")
 		return
 	}
@@ -319,7 +381,7 @@ func (s *Session) SetPermanent(permanent bool) {
 
 func (s *Session) setPermanentLocked(permanent bool) {
 	_, own := s.data[lifetimeKey]
-	if isPermanent(s.data) == permanent && (permanent || !own) {
+	if isPermanent(s.values()) == permanent && (permanent || !own) {
 		return
 	}
 	if permanent {
@@ -334,7 +396,7 @@ func (s *Session) setPermanentLocked(permanent bool) {
 // MarkModified makes the middleware save the session, for a change made in
 // place to a map or slice read with [Session.Get].
 func (s *Session) MarkModified() {
-	if !s.lock() {
+	if !s.lockWrite() {
 		logDetached("MarkModified")
 		return
 	}
