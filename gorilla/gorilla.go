@@ -2,7 +2,7 @@
 // gorilla/sessions' CookieStore, so that a service moving to cookiecodec
 // keeps the users who are logged in: httpsession opens their old cookie
 // with a [Decoder] and re-issues it in the native format (see
-// httpsession.Options.Legacy).
+// [github.com/cookiecodec/cookiecodec/httpsession.Legacy]).
 //
 // It only reads: there is no encoder, so nothing new is ever written in
 // gorilla's format. It depends on the standard library alone.
