@@ -37,7 +37,8 @@
 //	int, int8 ... int64, uint... int64 (uint64 above math.MaxInt64)
 //	float32, float64             float64
 //	[]byte                       []byte
-//	time.Time                    time.Time, in UTC
+//	time.Time                    time.Time, in UTC (with a fraction of a
+//	                             second, in years 0 to 9999 only)
 //	map with string keys         map[string]any
 //	slice or array               []any
 //
