@@ -2,7 +2,7 @@
 // gorilla/sessions' CookieStore, so that a service moving to cookiecodec
 // keeps the users who are logged in: httpsession opens their old cookie
 // with a [Decoder] and re-issues it in the native format (see
-// httpsession.Options.Legacy).
+// [github.com/cookiecodec/cookiecodec/httpsession.Legacy]).
 //
 // It only reads: there is no encoder, so nothing new is ever written in
 // gorilla's format. It depends on the standard library alone.
@@ -37,7 +37,8 @@
 //	int, int8 ... int64, uint... int64 (uint64 above math.MaxInt64)
 //	float32, float64             float64
 //	[]byte                       []byte
-//	time.Time                    time.Time, in UTC
+//	time.Time                    time.Time, in UTC (with a fraction of a
+//	                             second, in years 0 to 9999 only)
 //	map with string keys         map[string]any
 //	slice or array               []any
 //

@@ -220,7 +220,13 @@ func convert(v reflect.Value, path string, depth int) (any, error) {
 		return out, nil
 	case reflect.Struct:
 		if v.Type() == typeTime {
-			return v.Interface().(time.Time).UTC(), nil
+			t := v.Interface().(time.Time).UTC()
+			// The native format writes a fraction of a second as RFC
+			// 3339 text, which has four-digit years.
+			if y := t.Year(); t.Nanosecond() != 0 && (y < 0 || y > 9999) {
+				return nil, fmt.Errorf("%s is a time with a fraction of a second outside years 0 to 9999, which a session cannot hold", where(path))
+			}
+			return t, nil
 		}
 	}
 	return nil, fmt.Errorf("%s has type %s, which a session cannot hold", where(path), v.Type())

@@ -13,7 +13,7 @@ import (
 // writes: the reader of package gorilla, the Flask codec of package
 // flask, a [*cookiecodec.Codec] under other keys, or anything else with
 // this method. Decode must return an error for every value it does not
-// accept.
+// accept, and a session the middleware may keep and change.
 type Decoder interface {
 	Decode(name, value string) (cookiecodec.Session, cookiecodec.Info, error)
 }

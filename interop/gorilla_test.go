@@ -422,39 +422,46 @@ func (g valueGen) value(depth int) (in, want any) {
 }
 
 // BenchmarkGorillaDecode compares the decoder with securecookie's own
-// Decode on the same cookies: a session of about the given size, gob as
-// gorilla/sessions writes it, signed and encrypted.
+// Decode on the same cookies: a session of about the given size, in gob as
+// gorilla/sessions writes it or in JSON, signed only or encrypted.
 func BenchmarkGorillaDecode(b *testing.B) {
-	for _, size := range []int{64, 512, 2048} {
-		for _, n := range []int{0, 32} {
-			hk, bk := securecookie.GenerateRandomKey(32), blockKey(n)
-			in := map[interface{}]interface{}{"user": "Harry", "id": 42, "admin": true, "data": strings.Repeat("x", size)}
-			sc := securecookie.New(hk, bk)
-			v, err := sc.Encode("session", in)
-			if err != nil {
-				b.Fatal(err)
+	for _, sz := range []gorilla.Serializer{gorilla.Gob, gorilla.JSON} {
+		for _, size := range []int{64, 512, 2048} {
+			for _, n := range []int{0, 32} {
+				hk, bk := securecookie.GenerateRandomKey(32), blockKey(n)
+				sc := securecookie.New(hk, bk)
+				var in any = map[interface{}]interface{}{"user": "Harry", "id": 42, "admin": true, "data": strings.Repeat("x", size)}
+				newDst := func() any { return &map[interface{}]interface{}{} }
+				if sz == gorilla.JSON {
+					sc.SetSerializer(securecookie.JSONEncoder{})
+					in = map[string]interface{}{"user": "Harry", "id": 42, "admin": true, "data": strings.Repeat("x", size)}
+					newDst = func() any { return &map[string]interface{}{} }
+				}
+				v, err := sc.Encode("session", in)
+				if err != nil {
+					b.Fatal(err)
+				}
+				d := newGorillaDecoder(b, sz, hk, bk)
+				name := fmt.Sprintf("%v/%dB/block%d", sz, size, n)
+				b.Run(name+"/cookiecodec", func(b *testing.B) {
+					b.ReportAllocs()
+					b.SetBytes(int64(len(v)))
+					for b.Loop() {
+						if _, _, err := d.Decode("session", v); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+				b.Run(name+"/securecookie", func(b *testing.B) {
+					b.ReportAllocs()
+					b.SetBytes(int64(len(v)))
+					for b.Loop() {
+						if err := sc.Decode("session", v, newDst()); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
 			}
-			d := newGorillaDecoder(b, gorilla.Gob, hk, bk)
-			name := fmt.Sprintf("%dB/block%d", size, n)
-			b.Run(name+"/cookiecodec", func(b *testing.B) {
-				b.ReportAllocs()
-				b.SetBytes(int64(len(v)))
-				for b.Loop() {
-					if _, _, err := d.Decode("session", v); err != nil {
-						b.Fatal(err)
-					}
-				}
-			})
-			b.Run(name+"/securecookie", func(b *testing.B) {
-				b.ReportAllocs()
-				b.SetBytes(int64(len(v)))
-				for b.Loop() {
-					var dst map[interface{}]interface{}
-					if err := sc.Decode("session", v, &dst); err != nil {
-						b.Fatal(err)
-					}
-				}
-			})
 		}
 	}
 }

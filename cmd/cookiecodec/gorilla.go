@@ -21,16 +21,17 @@ const formatGorilla = "gorilla"
 const maxGorillaKeyFile = 4096
 
 // gorillaFlags are decode's flags for gorilla cookies.
+// Each key flag may repeat, for several key pairs tried in order.
 type gorillaFlags struct {
-	hashKeyFile  string
-	blockKeyFile string
-	serializer   string
+	hashKeyFiles  []string
+	blockKeyFiles []string
+	serializer    string
 }
 
 func registerGorillaFlags(flags *flag.FlagSet) *gorillaFlags {
 	var g gorillaFlags
-	flags.StringVar(&g.hashKeyFile, "hash-key-file", "", "")
-	flags.StringVar(&g.blockKeyFile, "block-key-file", "", "")
+	flags.Func("hash-key-file", "", func(s string) error { g.hashKeyFiles = append(g.hashKeyFiles, s); return nil })
+	flags.Func("block-key-file", "", func(s string) error { g.blockKeyFiles = append(g.blockKeyFiles, s); return nil })
 	flags.StringVar(&g.serializer, "serializer", "", "")
 	return &g
 }
@@ -38,7 +39,7 @@ func registerGorillaFlags(flags *flag.FlagSet) *gorillaFlags {
 // usedWith returns a usage error if a gorilla flag is set for a cookie of
 // another format.
 func (g *gorillaFlags) usedWith(format string) error {
-	if g.hashKeyFile != "" || g.blockKeyFile != "" || g.serializer != "" {
+	if len(g.hashKeyFiles) > 0 || len(g.blockKeyFiles) > 0 || g.serializer != "" {
 		return fmt.Errorf("--hash-key-file, --block-key-file and --serializer apply to gorilla cookies only, and this is a %s cookie", format)
 	}
 	return nil
@@ -80,8 +81,12 @@ func (g *gorillaFlags) decoder(cf codecFlags, maxAge time.Duration) (*gorilla.De
 	if cf.keys != "" || cf.secretFile != "" {
 		return nil, errors.New("--keys and --secret-file do not apply to gorilla cookies: give the keys with --hash-key-file and --block-key-file")
 	}
-	if g.hashKeyFile == "" {
+	if len(g.hashKeyFiles) == 0 {
 		return nil, errors.New("a gorilla cookie needs --hash-key-file FILE: the hash key given to securecookie.New or sessions.NewCookieStore")
+	}
+	if n := len(g.blockKeyFiles); n > 0 && n != len(g.hashKeyFiles) {
+		return nil, fmt.Errorf("%s for %s: give one --block-key-file per --hash-key-file, in the same order, or none",
+			plural(n, "block key", "block keys"), plural(len(g.hashKeyFiles), "hash key", "hash keys"))
 	}
 	opts := gorilla.Options{MaxAge: maxAge, MaxLength: gorilla.MaxUnverifiedLength}
 	switch g.serializer {
@@ -92,17 +97,19 @@ func (g *gorillaFlags) decoder(cf codecFlags, maxAge time.Duration) (*gorilla.De
 	default:
 		return nil, fmt.Errorf("--serializer %s is not gob or json", argText(g.serializer, "gob", "json"))
 	}
-	hashKey, err := readGorillaKey("hash key", g.hashKeyFile)
-	if err != nil {
-		return nil, err
-	}
-	pair := gorilla.KeyPair{HashKey: hashKey}
-	if g.blockKeyFile != "" {
-		if pair.BlockKey, err = readGorillaKey("block key", g.blockKeyFile); err != nil {
+	for i, path := range g.hashKeyFiles {
+		hashKey, err := readGorillaKey("hash key", path)
+		if err != nil {
 			return nil, err
 		}
+		pair := gorilla.KeyPair{HashKey: hashKey}
+		if len(g.blockKeyFiles) > 0 {
+			if pair.BlockKey, err = readGorillaKey("block key", g.blockKeyFiles[i]); err != nil {
+				return nil, err
+			}
+		}
+		opts.Keys = append(opts.Keys, pair)
 	}
-	opts.Keys = []gorilla.KeyPair{pair}
 	return gorilla.New(opts)
 }
 
@@ -136,7 +143,11 @@ func (c *cli) decodeGorilla(cf codecFlags, g *gorillaFlags, value string, maxAge
 	m := newMeta(formatGorilla, info.IssuedAt, len(value))
 	m.Mode = modeName(info.Encrypted)
 	m.KeyID = info.KeyID.String()
-	return c.printDecoded(m, s, nil, asJSON)
+	status := c.printDecoded(m, s, nil, asJSON)
+	if info.Stale {
+		c.hintf("opened by a later key pair (key id %s), not the first (%s): gorilla/sessions would still read it; a server using cookiecodec re-issues it natively either way", info.KeyID, d.KeyIDs()[0])
+	}
+	return status
 }
 
 // inspectGorilla shows what a gorilla cookie claims, without any key.

@@ -68,6 +68,9 @@ func TestGorillaDecode(t *testing.T) {
 	jsonG := loadGorillaGolden(t, "json_aes192")
 	encG := loadGorillaGolden(t, "sessions_gob_aes128")
 	hashFile := keyFile(t, gobG.Keys[0][0], "\n")
+	rot := loadGorillaGolden(t, "sessions_rotated") // made by the second of its two pairs
+	rotArgs := []string{"--hash-key-file", keyFile(t, rot.Keys[0][0], ""), "--block-key-file", keyFile(t, rot.Keys[0][1], ""),
+		"--hash-key-file", keyFile(t, rot.Keys[1][0], ""), "--block-key-file", keyFile(t, rot.Keys[1][1], ""), "--max-age", oldEnough}
 	for _, tc := range []struct {
 		name    string
 		value   string
@@ -85,6 +88,11 @@ func TestGorillaDecode(t *testing.T) {
 			"", []string{"mode:      encrypted\n"}},
 		{"gob with block key, from a Cookie header", "Cookie: a=1; session=" + encG.Cookie, []string{"--hash-key-file", hashFile, "--block-key-file", keyFile(t, encG.Keys[0][1], "\n"), "--max-age", oldEnough}, exitOK,
 			"", nil},
+		{"two key pairs", rot.Cookie, rotArgs, exitOK, "",
+			[]string{"key id:    " + gorilla.KeyID(mustHex(t, rot.Keys[1][0])).String() + "\n", "hint: opened by a later key pair (key id " + gorilla.KeyID(mustHex(t, rot.Keys[1][0])).String()}},
+		{"first pair only", rot.Cookie, rotArgs[:4], exitRejected, "", []string{"MAC does not match"}},
+		{"block keys not paired", rot.Cookie, append(rotArgs[:6:6], "--max-age", oldEnough), exitUsage, "",
+			[]string{"1 block key for 2 hash keys: give one --block-key-file per --hash-key-file, in the same order, or none"}},
 		{"expired", gobG.Cookie, []string{"--hash-key-file", hashFile, "--max-age", "1s"}, exitRejected, "", []string{"cookiecodec: error: cookie expired: expired timestamp: "}},
 		{"default max age is securecookie's", gobG.Cookie, []string{"--hash-key-file", hashFile}, exitOK, "", nil},
 		{"wrong name", gobG.Cookie, []string{"--hash-key-file", hashFile, "--name", "other", "--max-age", oldEnough}, exitRejected, "",

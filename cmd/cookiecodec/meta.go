@@ -15,7 +15,8 @@ type meta struct {
 	Format string `json:"format"`
 	// Version is the native format version; 0 for Flask.
 	Version int `json:"version,omitempty"`
-	// Mode is "signed" or "encrypted".
+	// Mode is "signed" or "encrypted"; "unknown" for a gorilla cookie
+	// inspected without its keys.
 	Mode       string `json:"mode"`
 	Compressed bool   `json:"compressed"`
 	// KeyID is the key id the cookie carries (native) or the id of the

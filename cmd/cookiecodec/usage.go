@@ -198,7 +198,9 @@ Flags:
                      --format flask reads back with every type kept
   --hash-key-file F  gorilla: the hash key given to securecookie.New, as raw
                      bytes; one trailing newline is not part of the key
-  --block-key-file F gorilla: the block key (16, 24 or 32 bytes), if any
+  --block-key-file F gorilla: the block key (16, 24 or 32 bytes), if any.
+                     Repeat both flags for several key pairs, tried in
+                     order as securecookie.CodecsFromPairs has them
   --serializer S     gorilla: gob (default, as securecookie and
                      gorilla/sessions) or json; --max-age defaults to 30d
                      and --name must be the cookie's, which gorilla signs
