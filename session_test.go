@@ -107,6 +107,7 @@ var invalidSessions = []struct {
 	{"huge_text_length", "a161615affffffff", "truncated"},
 	{"huge_array_length", "a161619bffffffffffffffff", "truncated"},
 	{"huge_map_length", "bb7fffffffffffffff", "truncated"},
+	{"key_longer_than_rest", "a2793030" + "30", "truncated"}, // the head takes bytes owed to the second entry
 	{"negint_below_int64", "a161613b8000000000000000", "below the int64 range"},
 	{"undefined", "a16161f7", "simple value"},
 	{"simple_0", "a16161e0", "simple value"},
