@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -361,6 +362,9 @@ func (p *parser) number() (any, error) {
 	p.off = i
 	lit := string(d[start:i])
 	if isFloat {
+		if len(lit) > maxShortFloat {
+			return parseLongFloat(lit), nil
+		}
 		f, err := strconv.ParseFloat(lit, 64)
 		if err != nil && !errors.Is(err, strconv.ErrRange) {
 			p.off = start
@@ -369,6 +373,62 @@ func (p *parser) number() (any, error) {
 		return f, nil
 	}
 	return parseInt(lit), nil
+}
+
+// maxShortFloat is the longest float literal, in bytes, that the parser
+// hands to strconv.ParseFloat as it is. Python's repr writes at most 24.
+const maxShortFloat = 100
+
+// parseLongFloat returns the value of lit, a float literal of the JSON
+// grammar, as Python's float() reads it: correctly rounded, whatever the
+// number of digits and the exponent. strconv.ParseFloat misreads some long
+// literals (golang/go#42436): "1" followed by 800 zeros and "e-800" gives
+// 0.1, and an exponent beyond 10000 is cut short. parseLongFloat hands it
+// the same value as 0.DIGITS e POINT, the digits without leading or
+// trailing zeros and POINT in -400 to 400, which it reads right.
+func parseLongFloat(lit string) float64 {
+	neg := lit[0] == '-'
+	if neg {
+		lit = lit[1:]
+	}
+	mant, exp, _ := strings.Cut(strings.ToLower(lit), "e")
+	intPart, frac, _ := strings.Cut(mant, ".")
+	all := intPart + frac
+	digits := strings.TrimLeft(all, "0")
+	leadingZeros := len(all) - len(digits)
+	// The value is 0.digits × 10^point.
+	point := len(intPart) - leadingZeros + saturatedExponent(exp)
+	digits = strings.TrimRight(digits, "0")
+	var f float64
+	switch {
+	case digits == "" || point < -400: // below half the smallest subnormal, 5e-324
+		f = 0
+	case point > 400: // above the largest double, 1.8e308
+		f = math.Inf(1)
+	default:
+		f, _ = strconv.ParseFloat("0."+digits+"e"+strconv.Itoa(point), 64)
+	}
+	if neg {
+		f = -f
+	}
+	return f
+}
+
+// saturatedExponent returns the exponent exp, [-+]?[0-9]* ("" is 0),
+// clamped to ±1e9, beyond which a literal of at most
+// [cookiecodec.MaxInflatedSize] digits is 0 or infinite.
+func saturatedExponent(exp string) int {
+	neg := strings.HasPrefix(exp, "-")
+	exp = strings.TrimLeft(exp, "+-")
+	e := 0
+	for i := 0; i < len(exp) && e < 1e9; i++ {
+		e = e*10 + int(exp[i]-'0')
+	}
+	e = min(e, 1e9)
+	if neg {
+		return -e
+	}
+	return e
 }
 
 // parseInt returns the integer literal lit as int64, uint64 above

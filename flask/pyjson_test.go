@@ -3,7 +3,9 @@ package flask
 import (
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -167,5 +169,66 @@ func TestParserErrors(t *testing.T) {
 	deepest := strings.Repeat("[", maxJSONDepth) + strings.Repeat("]", maxJSONDepth)
 	if _, err := parseJSON(deepest); err != nil {
 		t.Errorf("parse(depth %d) err = %v", maxJSONDepth, err)
+	}
+}
+
+// TestParseLongFloat checks the parsing of float literals longer than
+// maxShortFloat: on literals strconv.ParseFloat misreads, against their
+// values, and on random doubles written with many more digits, against
+// the doubles.
+func TestParseLongFloat(t *testing.T) {
+	zeros := func(n int) string { return strings.Repeat("0", n) }
+	for _, tc := range []struct {
+		lit  string
+		want float64
+	}{
+		{"1" + zeros(800) + "e-800", 1},
+		{"1" + zeros(800) + ".0", math.Inf(1)},
+		{"-1" + zeros(4000) + "e-4000", -1},
+		{"12" + zeros(4000) + ".5e-4001", 1.2},
+		{"0." + zeros(5000) + "9e5001", 9},
+		{"0." + zeros(20000) + "9e+20001", 9},
+		{"1e" + strings.Repeat("9", 200), math.Inf(1)},
+		{"-1e-" + strings.Repeat("9", 200), math.Copysign(0, -1)},
+		{"0." + zeros(200) + "e99999", 0},
+		{"-0." + zeros(200), math.Copysign(0, -1)},
+		{"1." + zeros(200) + "1", 1},
+		{"0.1" + zeros(200), 0.1},
+		{"4.9406564584124654" + zeros(100) + "e-324", 5e-324},
+		{"1.7976931348623157" + zeros(100) + "e308", math.MaxFloat64},
+	} {
+		if len(tc.lit) <= maxShortFloat {
+			t.Fatalf("literal %q is short", tc.lit)
+		}
+		if got := parseLongFloat(tc.lit); got != tc.want || math.Signbit(got) != math.Signbit(tc.want) {
+			t.Errorf("parseLongFloat(%.40q...) = %v, want %v", tc.lit, got, tc.want)
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 1000 {
+		f := math.Abs(math.Float64frombits(rng.Uint64()))
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			continue
+		}
+		mant, e, _ := strings.Cut(strconv.FormatFloat(f, 'e', -1, 64), "e")
+		exp, err := strconv.Atoi(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		digits := strings.Replace(mant, ".", "", 1) // f = digits × 10^(exp+1-len(digits))
+		k := 1 + rng.IntN(2000)
+		for _, lit := range []string{
+			digits[:1] + "." + digits[1:] + zeros(k) + "e" + e,
+			"0." + zeros(k) + digits + "e" + strconv.Itoa(exp+1+k),
+			"-" + digits + zeros(k) + "e" + strconv.Itoa(exp+1-len(digits)-k),
+		} {
+			want := f
+			if lit[0] == '-' {
+				want = -f
+			}
+			if got := parseLongFloat(lit); got != want {
+				t.Fatalf("parseLongFloat(%.60q...) = %v, want %v", lit, got, want)
+			}
+		}
 	}
 }

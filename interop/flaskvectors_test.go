@@ -95,6 +95,7 @@ func TestFlaskPayloadDifferential(t *testing.T) {
 		{`{"a":` + strings.Repeat("9", flask.MaxIntDigits) + `,"b":-` + strings.Repeat("9", flask.MaxIntDigits) + `}`, true, same},
 		{`{"a":` + strings.Repeat("9", flask.MaxIntDigits+1) + `}`, true, bothReject},
 		{`{"a":[-` + strings.Repeat("9", flask.MaxIntDigits+1) + `]}`, true, bothReject},
+		{`{"a":1` + strings.Repeat("0", 800) + `e-800,"b":0.` + strings.Repeat("0", 5000) + `9e5001,"c":-12` + strings.Repeat("0", 4000) + `.5e-4001,"d":1e` + strings.Repeat("9", 200) + `}`, true, same},
 		{`{`, false, bothReject},
 		{`{"a":01}`, false, bothReject},
 		{`{"a":1,}`, false, bothReject},
