@@ -8,9 +8,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // The session payload is a canonical subset of CBOR (RFC 8949): the core
@@ -148,8 +148,9 @@ func appendTime(dst []byte, t time.Time) ([]byte, error) {
 		return nil, fmt.Errorf("time %d-%02d-%02d with a fraction of a second is outside years 0 to 9999", y, t.Month(), t.Day())
 	}
 	dst = append(dst, majorTag|tagRFC3339)
-	var buf [40]byte
-	return appendText(dst, string(t.AppendFormat(buf[:0], time.RFC3339Nano))), nil
+	var buf [rfc3339Len]byte
+	text := appendRFC3339(buf[:0], t)
+	return append(appendHead(dst, majorText, uint64(len(text))), text...), nil
 }
 
 // lessKey orders map keys as RFC 8949 section 4.2.1 orders their encoded
@@ -159,6 +160,38 @@ func lessKey(a, b string) int {
 		return len(a) - len(b)
 	}
 	return strings.Compare(a, b)
+}
+
+// sortKey returns an integer that orders keys as lessKey does, except
+// between keys it maps to the same integer: the length in the top byte,
+// then the first seven bytes. Keys of 255 bytes or more all map to one
+// integer, which leaves their order to lessKey.
+func sortKey(k string) uint64 {
+	if len(k) >= 255 {
+		return 255 << 56
+	}
+	key := uint64(len(k)) << 56
+	for i := 0; i < 7 && i < len(k); i++ {
+		key |= uint64(k[i]) << (48 - 8*i)
+	}
+	return key
+}
+
+// validText reports whether s is valid UTF-8, looking at ASCII eight bytes
+// at a time before handing anything else to utf8.ValidString.
+func validText(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))&0x8080808080808080 != 0 {
+			return utf8.ValidString(s[i:])
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return utf8.ValidString(s[i:])
+		}
+	}
+	return true
 }
 
 // encoder holds the reusable state of one encoding.
@@ -177,10 +210,6 @@ type mapEntry struct {
 // smallMap is the most entries appendMap sorts on its own stack frame;
 // larger maps use the encoder's pooled stack.
 const smallMap = 16
-
-var encoders = sync.Pool{New: func() any {
-	return &encoder{buf: make([]byte, 0, 512), keys: make([]mapEntry, 0, 32)}
-}}
 
 // pathError records where in a session an unsupported value is.
 type pathError struct {
@@ -239,7 +268,9 @@ func (e *encoder) appendMap(dst []byte, m map[string]any, depth int) ([]byte, er
 	}
 	// A small map is sorted by index in arrays on this stack frame: writing
 	// there needs no write barriers, and the index swaps are one byte each.
+	// Keys compare by an integer first: the length, then the first bytes.
 	var entries [smallMap]mapEntry
+	var sortKeys [smallMap]uint64
 	var order [smallMap]uint8
 	n := 0
 	for k, v := range m {
@@ -247,12 +278,17 @@ func (e *encoder) appendMap(dst []byte, m map[string]any, depth int) ([]byte, er
 			return nil, errors.New("map changed while being encoded")
 		}
 		entries[n] = mapEntry{k, v}
+		sortKeys[n] = sortKey(k)
 		order[n] = uint8(n)
 		n++
 	}
 	for i := 1; i < n; i++ {
-		for j := i; j > 0 && lessKey(entries[order[j]].k, entries[order[j-1]].k) < 0; j-- {
-			order[j], order[j-1] = order[j-1], order[j]
+		for j := i; j > 0; j-- {
+			a, b := order[j], order[j-1]
+			if ka, kb := sortKeys[a], sortKeys[b]; ka > kb || ka == kb && lessKey(entries[a].k, entries[b].k) > 0 {
+				break
+			}
+			order[j], order[j-1] = b, a
 		}
 	}
 	dst = appendHead(dst, majorMap, uint64(n))
@@ -267,7 +303,7 @@ func (e *encoder) appendMap(dst []byte, m map[string]any, depth int) ([]byte, er
 
 // appendEntry appends the key and value of one map entry.
 func (e *encoder) appendEntry(dst []byte, en mapEntry, depth int) ([]byte, error) {
-	if !utf8.ValidString(en.k) {
+	if !validText(en.k) {
 		return nil, wrapPath(errors.New("key is not valid UTF-8"), "["+strconv.QuoteToASCII(en.k)+"]")
 	}
 	dst = appendText(dst, en.k)
@@ -289,7 +325,7 @@ func (e *encoder) appendValue(dst []byte, v any, depth int) ([]byte, error) {
 		}
 		return append(dst, cborFalse), nil
 	case string:
-		if !utf8.ValidString(v) {
+		if !validText(v) {
 			return nil, errors.New("string is not valid UTF-8")
 		}
 		return appendText(dst, v), nil
@@ -333,7 +369,7 @@ func (e *encoder) appendValue(dst []byte, v any, depth int) ([]byte, error) {
 		}
 		dst = appendHead(dst, majorArray, uint64(len(v)))
 		for i, x := range v {
-			if !utf8.ValidString(x) {
+			if !validText(x) {
 				return nil, wrapPath(errors.New("string is not valid UTF-8"), "["+strconv.Itoa(i)+"]")
 			}
 			dst = appendText(dst, x)

@@ -5,20 +5,28 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // The decoder of the session payload: strict, accepting only what the
 // encoder of cbor.go writes, byte for byte. See SPEC.md, "Decoding rules".
 
 // decoder reads a canonical session payload. text is the payload as a
-// string, so that decoded strings share one allocation.
+// string, so that decoded strings share one allocation. With check set, it
+// only validates: every rule is applied, but no value is built and value
+// returns nil.
 type decoder struct {
-	p    []byte
-	text string
-	off  int
+	p     []byte
+	text  string
+	off   int
+	check bool
+	// owed is the fewest bytes that the items the enclosing containers
+	// declared, and that have not begun, still need: 1 per array item and
+	// 2 per map entry. A count is checked against the bytes left minus
+	// owed, so that nested containers cannot each count the same bytes,
+	// and what the decoder allocates for the items it has been promised
+	// stays within a constant of the payload's length.
+	owed int
 }
 
 var errTruncated = errors.New("truncated")
@@ -75,9 +83,13 @@ func (d *decoder) head() (major byte, info byte, n uint64, err error) {
 }
 
 // length checks that n items of at least itemSize bytes each fit in the
-// rest of the input, before anything is allocated for them.
+// rest of the input, less what the enclosing containers are owed, before
+// anything is allocated for them.
 func (d *decoder) length(n uint64, itemSize int) (int, error) {
-	if n > uint64(len(d.p)-d.off)/uint64(itemSize) {
+	// avail is negative when a head took bytes owed to later items (a
+	// map key's head is owed only 1 byte, say): the payload is truncated.
+	avail := len(d.p) - d.off - d.owed
+	if avail < 0 || n > uint64(avail)/uint64(itemSize) {
 		return 0, errTruncated
 	}
 	return int(n), nil
@@ -89,7 +101,7 @@ func (d *decoder) textString(n uint64) (string, error) {
 		return "", err
 	}
 	s := d.text[d.off : d.off+l]
-	if !utf8.ValidString(s) {
+	if !validText(s) {
 		return "", fmt.Errorf("text at offset %d is not valid UTF-8", d.off)
 	}
 	d.off += l
@@ -104,9 +116,14 @@ func (d *decoder) mapBody(n uint64, depth int) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := make(map[string]any, l)
+	var m map[string]any
+	if !d.check {
+		m = make(map[string]any, l)
+	}
+	d.owed += 2 * l
 	prev := ""
 	for i := range l {
+		d.owed -= 2
 		// Errors give the key's offset, not the key: the payload is
 		// plaintext, which an error must not carry into a log.
 		start := d.off
@@ -125,8 +142,12 @@ func (d *decoder) mapBody(n uint64, depth int) (map[string]any, error) {
 			return nil, fmt.Errorf("map key at offset %d out of order or repeated", start)
 		}
 		prev = k
-		if m[k], err = d.value(depth); err != nil {
+		v, err := d.value(depth)
+		if err != nil {
 			return nil, err
+		}
+		if !d.check {
+			m[k] = v
 		}
 	}
 	return m, nil
@@ -141,6 +162,9 @@ func (d *decoder) value(depth int) (any, error) {
 	}
 	switch major {
 	case majorUint:
+		if d.check {
+			return nil, nil
+		}
 		if n > math.MaxInt64 {
 			return n, nil
 		}
@@ -149,18 +173,29 @@ func (d *decoder) value(depth int) (any, error) {
 		if n > math.MaxInt64 {
 			return nil, fmt.Errorf("negative integer at offset %d below the int64 range", start)
 		}
+		if d.check {
+			return nil, nil
+		}
 		return -1 - int64(n), nil
 	case majorBytes:
 		l, err := d.length(n, 1)
 		if err != nil {
 			return nil, err
 		}
+		if d.check {
+			d.off += l
+			return nil, nil
+		}
 		b := make([]byte, l)
 		copy(b, d.p[d.off:])
 		d.off += l
 		return b, nil
 	case majorText:
-		return d.textString(n)
+		s, err := d.textString(n)
+		if err != nil || d.check {
+			return nil, err
+		}
+		return s, nil
 	case majorArray:
 		if depth+1 > MaxSessionDepth {
 			return nil, fmt.Errorf("nested deeper than %d", MaxSessionDepth)
@@ -169,17 +204,37 @@ func (d *decoder) value(depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
+		if d.check {
+			d.owed += l
+			for range l {
+				d.owed--
+				if _, err := d.value(depth + 1); err != nil {
+					return nil, err
+				}
+			}
+			return nil, nil
+		}
 		a := make([]any, l)
+		d.owed += l
 		for i := range a {
+			d.owed--
 			if a[i], err = d.value(depth + 1); err != nil {
 				return nil, err
 			}
 		}
 		return a, nil
 	case majorMap:
-		return d.mapBody(n, depth+1)
+		m, err := d.mapBody(n, depth+1)
+		if err != nil || d.check {
+			return nil, err
+		}
+		return m, nil
 	case majorTag:
-		return d.time(n, start)
+		t, err := d.time(n, start)
+		if err != nil || d.check {
+			return nil, err
+		}
+		return t, nil
 	}
 	switch d.p[start] {
 	case cborFalse:
@@ -206,6 +261,9 @@ func (d *decoder) value(depth int) (any, error) {
 		var buf [9]byte
 		if string(appendFloat(buf[:0], f)) != string(d.p[start:d.off]) {
 			return nil, fmt.Errorf("float at offset %d not in shortest form", start)
+		}
+		if d.check {
+			return nil, nil
 		}
 		return f, nil
 	}
@@ -234,15 +292,11 @@ func (d *decoder) time(n uint64, start int) (time.Time, error) {
 		if err != nil {
 			return time.Time{}, err
 		}
-		t, err := time.Parse(time.RFC3339Nano, s)
-		if err != nil || t.Nanosecond() == 0 || !strings.HasSuffix(s, "Z") {
+		t, ok := parseRFC3339(s)
+		if !ok {
 			return time.Time{}, bad()
 		}
-		var buf [40]byte
-		if string(t.AppendFormat(buf[:0], time.RFC3339Nano)) != s {
-			return time.Time{}, bad()
-		}
-		return t.UTC(), nil
+		return t, nil
 	}
 	return time.Time{}, bad()
 }

@@ -5,8 +5,11 @@
 // out.
 //
 // A [Codec] works on bytes ([Codec.Seal], [Codec.Open]) or on a [Session],
-// a map of typed values ([Codec.Encode], [Codec.Decode]). The token format is
-// versioned and specified in SPEC.md, with test vectors.
+// a map of typed values ([Codec.Encode], [Codec.Decode]). [Codec.DecodeView]
+// verifies a cookie and reads values from it in place, for the request that
+// only reads a user id or a CSRF token; [Codec.AppendEncode] writes into a
+// caller's buffer without allocating. The token format is versioned and
+// specified in SPEC.md, with test vectors.
 //
 //	key := cookiecodec.GenerateKey()
 //	ring, _ := cookiecodec.NewKeyring(key)
@@ -62,20 +65,13 @@ package cookiecodec
 
 import (
 	"bytes"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"math"
 	"strings"
-	"sync"
 	"time"
-	"unsafe"
 )
 
 // Defaults applied to the zero fields of [Options].
@@ -89,28 +85,6 @@ const (
 	// least that browsers accept for a whole cookie.
 	DefaultMaxLength = 4096
 )
-
-// Format v1 layout, in bytes. See SPEC.md.
-const (
-	version1    = 0x01
-	headerSize  = 1 + 1 + 4 + 8 // version, flags, key id, issued-at
-	macSize     = sha256.Size
-	nonceSize   = 24 // XChaCha20-Poly1305
-	aeadTagSize = 16 // Poly1305
-	maxNameLen  = 255
-
-	flagEncrypted  = 1 << 0
-	flagCompressed = 1 << 1
-	flagsKnown     = flagEncrypted | flagCompressed
-)
-
-// strictBase64 is unpadded base64url that rejects non-zero padding bits.
-// It is made once: Strict copies the whole Encoding, tables included.
-var strictBase64 = base64.RawURLEncoding.Strict()
-
-// adLabel starts the associated data of every v1 token, so that v1 MACs
-// cannot be confused with any other use of the same key.
-const adLabel = "cookiecodec v1\x00"
 
 var (
 	// ErrInvalid is returned by [Codec.Open] and [Codec.Decode] for every
@@ -181,7 +155,8 @@ type Codec struct {
 	skew          time.Duration
 	maxLength     int
 
-	now func() time.Time // time.Now, except in tests
+	now  func() time.Time // time.Now, except in tests
+	rand io.Reader        // crypto/rand.Reader, except in tests
 }
 
 // New returns a Codec that takes its keys from keys, which may be a
@@ -202,6 +177,7 @@ func New(keys KeySource, opts Options) (*Codec, error) {
 		skew:          opts.Skew,
 		maxLength:     opts.MaxLength,
 		now:           time.Now,
+		rand:          rand.Reader,
 	}
 	switch {
 	case c.maxAge == 0:
@@ -215,18 +191,21 @@ func New(keys KeySource, opts Options) (*Codec, error) {
 	case c.skew < 0:
 		return nil, fmt.Errorf("cookiecodec: Skew %v is negative", opts.Skew)
 	}
-	minLen := base64.RawURLEncoding.EncodedLen(headerSize + nonceSize + aeadTagSize)
 	switch {
 	case c.maxLength == 0:
 		c.maxLength = DefaultMaxLength
-	case c.maxLength < minLen:
-		return nil, fmt.Errorf("cookiecodec: MaxLength %d is less than %d, the shortest token", opts.MaxLength, minLen)
+	case c.maxLength < minTokenLen:
+		return nil, fmt.Errorf("cookiecodec: MaxLength %d is less than %d, the shortest token", opts.MaxLength, minTokenLen)
 	}
 	return c, nil
 }
 
 // MaxAge returns how long a token is valid after it was issued.
 func (c *Codec) MaxAge() time.Duration { return c.maxAge }
+
+// MaxLength returns the longest token, in bytes, that the codec seals or
+// opens.
+func (c *Codec) MaxLength() int { return c.maxLength }
 
 // Info describes an opened token.
 type Info struct {
@@ -242,130 +221,27 @@ type Info struct {
 	Stale bool
 }
 
-// scratch holds the per-call buffers of Seal and Open, pooled so that the
-// hot path allocates only its result.
-type scratch struct {
-	ad  []byte // associated data: label, name, header
-	raw []byte // the decoded token
-	out []byte // plaintext or deflated payload
-	sum [macSize]byte
-}
-
-var scratchPool = sync.Pool{New: func() any {
-	return &scratch{
-		ad:  make([]byte, 0, len(adLabel)+1+maxNameLen+headerSize),
-		raw: make([]byte, 0, DefaultMaxLength),
-		out: make([]byte, 0, DefaultMaxLength),
-	}
-}}
-
-func getScratch() *scratch { return scratchPool.Get().(*scratch) }
-
-// putScratch returns s to the pool, dropping buffers grown beyond the
-// default so that one large token does not pin memory.
-func putScratch(s *scratch) {
-	if cap(s.raw) > 4*DefaultMaxLength || cap(s.out) > MaxInflatedSize {
-		return
-	}
-	scratchPool.Put(s)
-}
-
-func checkName(name string) error {
-	if name == "" || len(name) > maxNameLen {
-		return fmt.Errorf("cookiecodec: cookie name must be 1 to %d bytes, not %d", maxNameLen, len(name))
-	}
-	return nil
-}
-
-// appendAD appends the associated data of a v1 token to dst:
-// label || uint8(len(name)) || name || header.
-func appendAD(dst []byte, name string, header []byte) []byte {
-	dst = append(dst, adLabel...)
-	dst = append(dst, byte(len(name)))
-	dst = append(dst, name...)
-	return append(dst, header...)
-}
-
 // Seal returns a token that carries payload, for the cookie called name,
-// which must be 1 to 255 bytes long. It fails with [ErrTooLarge] if the
+// which must be 1 to 255 bytes long and, as RFC 6265 requires of a cookie
+// name, made of HTTP token characters (letters, digits and
+// !#$%&'*+-.^_`|~). It fails with [ErrTooLarge] if the
 // token would be longer than [Options.MaxLength].
 func (c *Codec) Seal(name string, payload []byte) (string, error) {
-	return c.seal(name, payload, c.now(), rand.Reader)
+	return c.seal(name, payload, c.now(), c.rand)
 }
 
-// seal is Seal with the time and the nonce source as parameters, for tests.
-func (c *Codec) seal(name string, payload []byte, now time.Time, nonces io.Reader) (string, error) {
-	if err := checkName(name); err != nil {
-		return "", err
-	}
-	if c.compress && len(payload) > MaxInflatedSize {
-		return "", fmt.Errorf("%w: payload is %d bytes, more than the %d a compressed token can carry", ErrTooLarge, len(payload), MaxInflatedSize)
-	}
-	if now.Unix() < 0 {
-		return "", errors.New("cookiecodec: issue time before 1970")
-	}
-	ring := c.keys.Keyring()
-	if ring == nil || ring.primary.IsZero() {
-		return "", errors.New("cookiecodec: key source has no primary key")
-	}
-	k := ring.primary.k
+// AppendSeal appends the token that [Codec.Seal] would return to dst and
+// returns the extended buffer. It allocates only when dst lacks the room,
+// growing it once; on error it returns nil.
+func (c *Codec) AppendSeal(dst []byte, name string, payload []byte) ([]byte, error) {
 	s := getScratch()
 	defer putScratch(s)
-
-	var flags byte
-	body := payload
-	if c.compress {
-		if z, ok := deflate(s.out[:0], payload); ok {
-			s.out, body = z, z
-			flags |= flagCompressed
-		}
-	}
-	rawLen := headerSize + len(body) + macSize
-	if c.encrypt {
-		flags |= flagEncrypted
-		rawLen = headerSize + nonceSize + len(body) + aeadTagSize
-	}
-	if n := base64.RawURLEncoding.EncodedLen(rawLen); n > c.maxLength {
-		return "", fmt.Errorf("%w: %d bytes, %d more than MaxLength %d", ErrTooLarge, n, n-c.maxLength, c.maxLength)
-	}
-
-	raw := append(s.raw[:0], version1, flags)
-	raw = binary.BigEndian.AppendUint32(raw, uint32(k.id))
-	raw = binary.BigEndian.AppendUint64(raw, uint64(now.Unix()))
-	s.ad = appendAD(s.ad[:0], name, raw[:headerSize])
-	if c.encrypt {
-		raw = raw[:headerSize+nonceSize]
-		if _, err := io.ReadFull(nonces, raw[headerSize:]); err != nil {
-			return "", fmt.Errorf("cookiecodec: reading nonce: %v", err)
-		}
-		raw = k.aead.Seal(raw, raw[headerSize:], body, s.ad)
-	} else {
-		raw = append(raw, body...)
-		raw = k.appendMAC(raw, s.ad, raw[headerSize:])
-	}
-	s.raw = raw
-
-	out := make([]byte, base64.RawURLEncoding.EncodedLen(len(raw)))
-	base64.RawURLEncoding.Encode(out, raw)
-	// out is never written again, so it can back the string directly, as
-	// strings.Builder does.
-	return unsafe.String(unsafe.SliceData(out), len(out)), nil
-}
-
-// appendMAC appends HMAC-SHA256(mac key, ad || body) to dst.
-func (m *keyMaterial) appendMAC(dst, ad, body []byte) []byte {
-	h := m.macPool.Get().(hash.Hash)
-	h.Reset()
-	h.Write(ad)
-	h.Write(body)
-	dst = h.Sum(dst)
-	m.macPool.Put(h)
-	return dst
+	return c.appendSeal(dst, s, name, payload, c.now(), c.rand)
 }
 
 // Open authenticates a token sealed for the cookie called name and returns
-// its payload. A name that is empty or longer than 255 bytes opens no
-// token. Every failure returns a nil payload and an error that wraps
+// its payload. A name that Seal refuses (empty, longer than 255 bytes, or
+// holding a character that is not an HTTP token character) opens no token. Every failure returns a nil payload and an error that wraps
 // [ErrInvalid] or, for an authentic but expired token, [ErrExpired].
 func (c *Codec) Open(name, value string) ([]byte, Info, error) {
 	p, s, info, err := c.open(name, value)
@@ -374,123 +250,6 @@ func (c *Codec) Open(name, value string) ([]byte, Info, error) {
 	}
 	defer putScratch(s)
 	return bytes.Clone(p), info, nil
-}
-
-// open is Open returning the payload in the buffers of a pooled scratch,
-// valid until the caller returns it with putScratch. On error there is no
-// scratch to return.
-func (c *Codec) open(name, value string) ([]byte, *scratch, Info, error) {
-	if err := checkName(name); err != nil {
-		return nil, nil, Info{}, fmt.Errorf("%w: %v", ErrInvalid, err)
-	}
-	// Length first: nothing longer than MaxLength is decoded, or even
-	// given a buffer.
-	if len(value) > c.maxLength {
-		return nil, nil, Info{}, fmt.Errorf("%w: %d bytes, longer than MaxLength %d", ErrInvalid, len(value), c.maxLength)
-	}
-	if len(value) < base64.RawURLEncoding.EncodedLen(headerSize+aeadTagSize) {
-		return nil, nil, Info{}, fmt.Errorf("%w: %d bytes, too short for a token", ErrInvalid, len(value))
-	}
-	s := getScratch()
-	p, info, err := c.openScratch(s, name, value)
-	if err != nil {
-		putScratch(s)
-		return nil, nil, Info{}, err
-	}
-	return p, s, info, nil
-}
-
-// openScratch is open after the checks that need no buffer, decoding into
-// s.
-func (c *Codec) openScratch(s *scratch, name, value string) ([]byte, Info, error) {
-	// encoding/base64 skips CR and LF; a token has neither. Two IndexByte
-	// scans are vectorized where ContainsAny goes byte by byte.
-	if strings.IndexByte(value, '\r') >= 0 || strings.IndexByte(value, '\n') >= 0 {
-		return nil, Info{}, fmt.Errorf("%w: not base64url", ErrInvalid)
-	}
-	n := base64.RawURLEncoding.DecodedLen(len(value))
-	if cap(s.raw) < n {
-		s.raw = make([]byte, 0, n)
-	}
-	// Decode only reads its source, so the string's bytes can be used in
-	// place instead of copied.
-	src := unsafe.Slice(unsafe.StringData(value), len(value))
-	n, err := strictBase64.Decode(s.raw[:n], src)
-	if err != nil {
-		return nil, Info{}, fmt.Errorf("%w: not canonical base64url", ErrInvalid)
-	}
-	raw := s.raw[:n]
-
-	h, err := parseHeader(raw)
-	if err != nil {
-		return nil, Info{}, err
-	}
-	info := Info{KeyID: h.keyID, Encrypted: h.encrypted, Compressed: h.compressed}
-	if h.encrypted != c.encrypt {
-		if !c.acceptAnyMode {
-			return nil, Info{}, fmt.Errorf("%w: %s token, but the codec is configured for %s tokens", ErrInvalid, modeName(h.encrypted), modeName(c.encrypt))
-		}
-		info.Stale = true
-	}
-	ring := c.keys.Keyring()
-	if ring == nil {
-		return nil, Info{}, fmt.Errorf("%w: key source has no keyring", ErrInvalid)
-	}
-	k, ok := ring.byID[h.keyID]
-	if !ok {
-		return nil, Info{}, fmt.Errorf("%w: signed by unknown key %s", ErrInvalid, h.keyID)
-	}
-	if k.k != ring.primary.k {
-		info.Stale = true
-	}
-
-	s.ad = appendAD(s.ad[:0], name, raw[:headerSize])
-	var body []byte
-	if h.encrypted {
-		if len(raw) < headerSize+nonceSize+aeadTagSize {
-			return nil, Info{}, fmt.Errorf("%w: %d bytes, too short for an encrypted token", ErrInvalid, len(raw))
-		}
-		nonce := raw[headerSize : headerSize+nonceSize]
-		body, err = k.k.aead.Open(s.out[:0], nonce, raw[headerSize+nonceSize:], s.ad)
-		if err != nil {
-			return nil, Info{}, fmt.Errorf("%w: decryption failed: tampered, or made for another name", ErrInvalid)
-		}
-		s.out = body
-	} else {
-		if len(raw) < headerSize+macSize {
-			return nil, Info{}, fmt.Errorf("%w: %d bytes, too short for a signed token", ErrInvalid, len(raw))
-		}
-		body = raw[headerSize : len(raw)-macSize]
-		sum := k.k.appendMAC(s.sum[:0], s.ad, body)
-		if !hmac.Equal(sum, raw[len(raw)-macSize:]) {
-			return nil, Info{}, fmt.Errorf("%w: signature does not match: tampered, or made for another name", ErrInvalid)
-		}
-	}
-
-	// The token is authentic from here on.
-	if err := c.checkAge(h.issuedAt, &info); err != nil {
-		return nil, Info{}, err
-	}
-	if h.compressed {
-		var dst []byte
-		if h.encrypted {
-			// body lives in s.out; inflate into the spare buffer.
-			dst = s.raw[:0]
-		} else {
-			dst = s.out[:0]
-		}
-		p, err := inflate(dst, body)
-		if err != nil {
-			return nil, Info{}, fmt.Errorf("%w: %v", ErrInvalid, err)
-		}
-		if h.encrypted {
-			s.raw = p
-		} else {
-			s.out = p
-		}
-		body = p
-	}
-	return body, info, nil
 }
 
 func modeName(encrypted bool) string {
@@ -532,31 +291,6 @@ func formatSeconds(s uint64) string {
 		return fmt.Sprintf("%ds", s)
 	}
 	return formatDuration(time.Duration(s) * time.Second)
-}
-
-type header struct {
-	encrypted, compressed bool
-	keyID                 KeyID
-	issuedAt              uint64
-}
-
-func parseHeader(raw []byte) (header, error) {
-	if len(raw) < headerSize {
-		return header{}, fmt.Errorf("%w: %d bytes, too short for a token", ErrInvalid, len(raw))
-	}
-	if raw[0] != version1 {
-		return header{}, fmt.Errorf("%w: unknown version %d", ErrInvalid, raw[0])
-	}
-	flags := raw[1]
-	if flags&^flagsKnown != 0 {
-		return header{}, fmt.Errorf("%w: unknown flags %#02x", ErrInvalid, flags&^flagsKnown)
-	}
-	return header{
-		encrypted:  flags&flagEncrypted != 0,
-		compressed: flags&flagCompressed != 0,
-		keyID:      KeyID(binary.BigEndian.Uint32(raw[2:6])),
-		issuedAt:   binary.BigEndian.Uint64(raw[6:14]),
-	}, nil
 }
 
 // formatDuration prints d rounded to the second without zero units:

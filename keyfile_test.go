@@ -274,6 +274,8 @@ func TestParseKeyFileMalformed(t *testing.T) {
 		{"id of another key", kfJSON(member(ib, "primary", "2026-11-28T01:00:00Z", sa)), "key 1 (id " + ib + "): id does not match the secret, whose id is " + ia},
 		{"short secret", kfJSON(good, member("00000000", "decode-only", "2026-11-28T01:00:00Z", short)), "key 2 (id 00000000): secret: key is 16 bytes, want at least 32"},
 		{"padded secret", kfJSON(member(ia, "primary", "2026-11-28T01:00:00Z", sa+"=")), "key 1 (id " + ia + "): secret: key is not unpadded base64url text"},
+		{"secret with a final newline", kfJSON(member(ia, "primary", "2026-11-28T01:00:00Z", sa+"\n")), "key 1 (id " + ia + "): secret: key is not unpadded base64url text"},
+		{"secret with a leading space", kfJSON(member(ia, "primary", "2026-11-28T01:00:00Z", " "+sa)), "key 1 (id " + ia + "): secret: key is not unpadded base64url text"},
 		{"standard base64 secret", kfJSON(member("00000000", "primary", "2026-11-28T01:00:00Z", strings.Repeat("+", 43))), "secret: key is not unpadded base64url text"},
 		{"bad escape in secret", `{"version": 1, "keys": [{"id": "` + ia + `", "status": "primary", "created": "2026-11-28T01:00:00Z", "secret": "` + sa[:20] + `\q` + sa[20:] + `"}]}`, "invalid JSON at byte"},
 		{"bad status", kfJSON(member(ia, "active", "2026-11-28T01:00:00Z", sa)), `key 1 (id ` + ia + `): status is neither "primary" nor "decode-only"`},

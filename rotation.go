@@ -196,13 +196,17 @@ const (
 	EnvKeyFile = "COOKIECODEC_KEY_FILE"
 )
 
+// listSpace is the whitespace ParseKeyring ignores around each key.
+const listSpace = " \t\r\n"
+
 // maxKeyListLen bounds the text [ParseKeyring] accepts, in bytes: 64 KiB.
 const maxKeyListLen = 64 << 10
 
 // ParseKeyring parses keys in text form ([Key.ExportSecret]) separated by
 // commas, as in the [EnvKeys] variable: the first key is the primary, the
-// others are decode-only, in order. Spaces and line breaks around each key
-// are ignored. The error names a faulty key by its position, from 1, and
+// others are decode-only, in order. Around each key, spaces, tabs, CRs
+// and LFs are ignored (the whitespace of JSON, as between the values of a
+// key file); within a key, as in [ParseKey], nothing but base64url is. The error names a faulty key by its position, from 1, and
 // never contains s.
 func ParseKeyring(s string) (*Keyring, error) {
 	r, err := parseKeyList(s)
@@ -221,7 +225,7 @@ func parseKeyList(s string) (*Keyring, error) {
 	keys := make([]Key, 0, len(parts))
 	seen := make(map[KeyID]int, len(parts))
 	for i, p := range parts {
-		p = strings.TrimSpace(p)
+		p = strings.Trim(p, listSpace)
 		if p == "" {
 			if len(parts) == 1 {
 				return nil, errors.New("no keys")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"unsafe"
 )
 
 // A Session is the state a cookie carries: a map of names to values.
@@ -20,14 +21,28 @@ type Session map[string]any
 // naming the path of the value, if s holds a value of an unsupported type,
 // and with [ErrTooLarge] if the cookie would be longer than MaxLength.
 func (c *Codec) Encode(name string, s Session) (string, error) {
-	e := encoders.Get().(*encoder)
-	defer putEncoder(e)
-	p, err := e.appendMap(e.buf[:0], s, 1)
+	out, err := c.AppendEncode(nil, name, s)
 	if err != nil {
-		return "", fmt.Errorf("cookiecodec: %w", err)
+		return "", err
 	}
-	e.buf = p
-	return c.Seal(name, p)
+	// out is never written again, so it can back the string directly, as
+	// strings.Builder does.
+	return unsafe.String(unsafe.SliceData(out), len(out)), nil
+}
+
+// AppendEncode appends the cookie value that [Codec.Encode] would return
+// to dst and returns the extended buffer. It allocates only when dst lacks
+// the room, growing it once, so that a caller who reuses its buffer
+// encodes without allocating. On error it returns nil.
+func (c *Codec) AppendEncode(dst []byte, name string, s Session) ([]byte, error) {
+	sc := getScratch()
+	defer putScratch(sc)
+	p, err := sc.enc.appendMap(sc.enc.buf[:0], s, 1)
+	if err != nil {
+		return nil, fmt.Errorf("cookiecodec: %w", err)
+	}
+	sc.enc.buf = p
+	return c.appendSeal(dst, sc, name, p, c.now(), c.rand)
 }
 
 // Decode opens a cookie made by [Codec.Encode] for the cookie called name
@@ -49,13 +64,13 @@ func (c *Codec) Decode(name, value string) (Session, Info, error) {
 // MarshalSession returns the payload that [Codec.Encode] seals for s: its
 // canonical CBOR form, specified in SPEC.md.
 func MarshalSession(s Session) ([]byte, error) {
-	e := encoders.Get().(*encoder)
-	defer putEncoder(e)
-	p, err := e.appendMap(e.buf[:0], s, 1)
+	sc := getScratch()
+	defer putScratch(sc)
+	p, err := sc.enc.appendMap(sc.enc.buf[:0], s, 1)
 	if err != nil {
 		return nil, fmt.Errorf("cookiecodec: %w", err)
 	}
-	e.buf = p
+	sc.enc.buf = p
 	return bytes.Clone(p), nil
 }
 
@@ -70,7 +85,13 @@ func UnmarshalSession(p []byte) (Session, error) {
 }
 
 func unmarshalSession(p []byte) (Session, error) {
-	d := decoder{p: p, text: string(p)}
+	return decodeSession(&decoder{p: p, text: string(p)})
+}
+
+// decodeSession decodes or, with d.check, validates the session that is
+// d's payload.
+func decodeSession(d *decoder) (Session, error) {
+	p := d.p
 	major, _, n, err := d.head()
 	if err != nil {
 		return nil, err
@@ -88,26 +109,36 @@ func unmarshalSession(p []byte) (Session, error) {
 	return Session(m), nil
 }
 
-// putEncoder returns e to the pool unless one large session grew it.
-func putEncoder(e *encoder) {
-	if cap(e.buf) > MaxInflatedSize {
-		return
+// Get returns the value stored under key in s, a [Session] or a [View],
+// as a T, and whether it is present and of that type. Integers convert to
+// any Go integer type they fit in, so a value stored as an int reads back
+// as an int after a round trip through a cookie.
+//
+// Package httpsession has a Get of the same name and meaning for its
+// request-scoped *httpsession.Session, which holds a Session like this
+// one; the method httpsession.Session.Get returns the stored value as it
+// is, untyped, as indexing a Session does.
+func Get[T any, S Session | map[string]any | View](s S, key string) (T, bool) {
+	var v any
+	var ok bool
+	switch s := any(s).(type) {
+	case Session:
+		v, ok = s[key]
+	case map[string]any:
+		v, ok = s[key]
+	case View:
+		v, ok = s.Get(key)
 	}
-	// appendMap has cleared the entries it used, so the pool holds no
-	// references to the session.
-	e.keys = e.keys[:0]
-	encoders.Put(e)
-}
-
-// Get returns s[key] as a T, and whether it is present and of that type.
-// Integers convert to any Go integer type they fit in, so a value stored as
-// an int reads back as an int after a round trip through a cookie.
-func Get[T any](s Session, key string) (T, bool) {
-	var zero T
-	v, ok := s[key]
 	if !ok {
+		var zero T
 		return zero, false
 	}
+	return convert[T](v)
+}
+
+// convert returns v as a T, with the conversions of [Get].
+func convert[T any](v any) (T, bool) {
+	var zero T
 	if t, ok := v.(T); ok {
 		return t, true
 	}

@@ -14,6 +14,9 @@ func FuzzDecodeSession(f *testing.F) {
 	}
 	for _, v := range vs {
 		f.Add(mustHex(f, v.Payload))
+		if v.Repaired != "" {
+			f.Add(mustHex(f, v.Repaired))
+		}
 	}
 	f.Fuzz(func(t *testing.T, p []byte) {
 		s, err := UnmarshalSession(p)

@@ -42,13 +42,133 @@ func chunkCount(value string) (n int, rest string) {
 	return n, value[i+1:]
 }
 
+// requestCookies holds the session cookie and its chunks as one request
+// carries them, read in a single pass over its Cookie headers.
+type requestCookies struct {
+	// chunk[i] is chunk i (i = 0 is the cookie named CookieName), the
+	// first of that name: the one with the longest path.
+	chunk []foundCookie
+}
+
+type foundCookie struct {
+	value string
+	found bool
+}
+
+// parseCookies reads the session cookie and its chunks (name.1 to name.99,
+// whether or not Options.Chunked is set, so that left-over chunks can be
+// deleted) from r's Cookie headers, in one pass, with the leniency of
+// [http.Request.Cookies]: malformed pairs are skipped. Its cost is linear
+// in the headers' length whatever the number of chunks.
+func (m *Middleware) parseCookies(r *http.Request) requestCookies {
+	var rc requestCookies
+	for _, line := range r.Header["Cookie"] {
+		for line != "" {
+			var part string
+			part, line, _ = strings.Cut(line, ";")
+			// As net/http: white space around the pair and the name is
+			// dropped, but white space starting the value is kept.
+			name, raw, _ := strings.Cut(textproto.TrimString(part), "=")
+			i := chunkIndex(textproto.TrimString(name), m.name)
+			if i < 0 || (i < len(rc.chunk) && rc.chunk[i].found) {
+				continue
+			}
+			value, ok := cookieValue(raw)
+			if !ok {
+				continue
+			}
+			if i >= len(rc.chunk) {
+				// Room for every chunk a session may have at once, so
+				// that a chunked session's cookies allocate once.
+				rc.chunk = slices.Grow(rc.chunk, max(i+1, m.maxChunks)-len(rc.chunk))[:i+1]
+			}
+			rc.chunk[i] = foundCookie{value, true}
+		}
+	}
+	return rc
+}
+
+// chunkIndex returns i if name is chunkName(base, i) for i from 0 to
+// maxMaxChunks-1, and -1 otherwise.
+func chunkIndex(name, base string) int {
+	num, ok := strings.CutPrefix(name, base)
+	switch {
+	case !ok:
+		return -1
+	case num == "":
+		return 0
+	}
+	num, ok = strings.CutPrefix(num, ".")
+	if !ok || num == "" || num[0] == '0' || len(num) > 2 {
+		return -1
+	}
+	i := 0
+	for _, c := range []byte(num) {
+		if c < '0' || c > '9' {
+			return -1
+		}
+		i = i*10 + int(c-'0')
+	}
+	return i
+}
+
+// cookieValue checks a cookie value as net/http does: one pair of double
+// quotes around it is dropped, and it holds only the bytes RFC 6265 allows
+// plus space and comma.
+func cookieValue(raw string) (string, bool) {
+	if len(raw) > 1 && raw[0] == '"' && raw[len(raw)-1] == '"' {
+		raw = raw[1 : len(raw)-1]
+	}
+	for i := 0; i < len(raw); i++ {
+		if b := raw[i]; b < 0x20 || b >= 0x7f || b == '"' || b == ';' || b == '\\' {
+			return "", false
+		}
+	}
+	return raw, true
+}
+
+// get returns the value of chunk i, and whether the request carried it.
+func (rc requestCookies) get(i int) (string, bool) {
+	if i >= len(rc.chunk) || !rc.chunk[i].found {
+		return "", false
+	}
+	return rc.chunk[i].value, true
+}
+
+// present reports whether the request carried the session cookie or any
+// chunk of it.
+func (rc requestCookies) present() bool {
+	return slices.ContainsFunc(rc.chunk, func(c foundCookie) bool { return c.found })
+}
+
+// chunks returns the indices, from 1, of the chunk cookies the request
+// carried, in increasing order.
+func (rc requestCookies) chunks() []int {
+	n := 0
+	for i := 1; i < len(rc.chunk); i++ {
+		if rc.chunk[i].found {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	idx := make([]int, 0, n)
+	for i := 1; i < len(rc.chunk); i++ {
+		if rc.chunk[i].found {
+			idx = append(idx, i)
+		}
+	}
+	return idx
+}
+
 // readCookie returns the session cookie's value, its chunks joined when
 // Options.Chunked is set. present reports whether the request carried the
 // cookie or any chunk of it; err says why the value is incomplete.
-func (m *Middleware) readCookie(r *http.Request) (value string, present bool, err error) {
-	first, ok := firstCookie(r, m.name)
+func (m *Middleware) readCookie(rc *requestCookies) (value string, present bool, err error) {
+	first, ok := rc.get(0)
 	if !ok {
-		if m.chunked && len(m.requestChunks(r)) > 0 {
+		if m.chunked && rc.present() {
 			return "", true, fmt.Errorf("%w: chunks of %q without the first", cookiecodec.ErrInvalid, m.name)
 		}
 		return "", false, nil
@@ -63,98 +183,75 @@ func (m *Middleware) readCookie(r *http.Request) (value string, present bool, er
 	if n < 2 || n > m.maxChunks {
 		return "", true, fmt.Errorf("%w: %d chunks, want 2 to %d", cookiecodec.ErrInvalid, n, m.maxChunks)
 	}
-	// Gather the chunks before joining them, so that memory follows what
-	// the request carries rather than the count its first cookie claims.
-	chunks := make([]string, n)
-	chunks[0] = rest
+	size := len(rest)
 	for i := 1; i < n; i++ {
-		v, ok := firstCookie(r, chunkName(m.name, i))
+		v, ok := rc.get(i)
 		if !ok {
 			return "", true, fmt.Errorf("%w: chunk %d of %d is missing", cookiecodec.ErrInvalid, i+1, n)
 		}
-		chunks[i] = v
+		size += len(v)
 	}
-	return strings.Join(chunks, ""), true, nil
-}
-
-// firstCookie returns the value of the first cookie called name in r,
-// which is the one with the longest path.
-func firstCookie(r *http.Request, name string) (string, bool) {
-	cs := r.CookiesNamed(name)
-	if len(cs) == 0 {
-		return "", false
+	var b strings.Builder
+	b.Grow(size)
+	b.WriteString(rest)
+	for i := 1; i < n; i++ {
+		b.WriteString(rc.chunk[i].value)
 	}
-	return cs[0].Value, true
-}
-
-// requestHasCookie reports whether r carries the session cookie or a chunk
-// of it.
-func (m *Middleware) requestHasCookie(r *http.Request) bool {
-	if len(r.CookiesNamed(m.name)) > 0 {
-		return true
-	}
-	return len(m.requestChunks(r)) > 0
-}
-
-// requestChunks returns the indices, from 1, of the chunk cookies
-// (name.1, name.2, ...) that r carries, in increasing order, whether or not
-// Options.Chunked is set, so that left-over chunks can be deleted.
-func (m *Middleware) requestChunks(r *http.Request) []int {
-	var idx []int
-	prefix := m.name + "."
-	for _, line := range r.Header["Cookie"] {
-		for line != "" {
-			var part string
-			part, line, _ = strings.Cut(line, ";")
-			name, _, _ := strings.Cut(part, "=")
-			num, ok := strings.CutPrefix(textproto.TrimString(name), prefix)
-			if !ok || num == "" || num[0] == '0' || len(num) > 2 {
-				continue
-			}
-			i, err := strconv.Atoi(num)
-			if err == nil && !slices.Contains(idx, i) {
-				idx = append(idx, i)
-			}
-		}
-	}
-	slices.Sort(idx)
-	return idx
+	return b.String(), true, nil
 }
 
 // cookies returns the Set-Cookie header values that carry value: one, or
 // with Options.Chunked as many as it takes to keep each under
-// MaxCookieSize.
-func (m *Middleware) cookies(value string, permanent bool) ([]string, error) {
-	base := http.Cookie{
-		Name:     m.name,
-		Value:    value,
-		Path:     m.path,
-		Domain:   m.domain,
-		Secure:   m.secure,
-		HttpOnly: true,
-		SameSite: m.sameSite,
-	}
-	if permanent {
-		base.MaxAge = int(m.maxAge / time.Second)
-		base.Expires = m.now().Add(m.maxAge).UTC()
+// MaxCookieSize, and together within Options.CookieBudget.
+func (m *Middleware) cookies(value string, maxAge time.Duration) ([]string, error) {
+	base := m.cookie(m.name)
+	base.Value = value
+	if maxAge > 0 {
+		base.MaxAge = int(maxAge / time.Second)
+		base.Expires = m.now().Add(maxAge).UTC()
 	}
 	if m.chunked {
 		if n, _ := chunkCount(value); n != 0 {
 			return nil, fmt.Errorf("httpsession: the codec's token starts like a chunk count, so it cannot be chunked")
 		}
 	}
-	header := base.String()
-	size := len(header)
-	if size <= MaxCookieSize {
-		return []string{header}, nil
+	out := []http.Cookie{base}
+	if header := base.String(); len(header) > MaxCookieSize {
+		if !m.chunked {
+			return nil, fmt.Errorf("%w: Set-Cookie header is %d bytes, %d more than the %d browsers keep; store less or set Options.Chunked",
+				cookiecodec.ErrTooLarge, len(header), len(header)-MaxCookieSize, MaxCookieSize)
+		}
+		var err error
+		if out, err = m.split(base); err != nil {
+			return nil, err
+		}
 	}
-	if !m.chunked {
-		return nil, fmt.Errorf("%w: Set-Cookie header is %d bytes, %d more than the %d browsers keep; store less or set Options.Chunked",
-			cookiecodec.ErrTooLarge, size, size-MaxCookieSize, MaxCookieSize)
+	// What the browser sends back: "name=value" per cookie, joined by
+	// "; " into the request's Cookie header.
+	share := 2 * (len(out) - 1)
+	for _, c := range out {
+		share += len(c.Name) + 1 + len(c.Value)
 	}
+	if share > m.budget {
+		return nil, fmt.Errorf("%w: the session's %d cookies would take %d bytes of the request's Cookie header, %d more than the %d-byte budget of Options.CookieBudget; store less",
+			cookiecodec.ErrTooLarge, len(out), share, share-m.budget, m.budget)
+	}
+	headers := make([]string, len(out))
+	for i, c := range out {
+		headers[i] = c.String()
+		if n := len(headers[i]); n > MaxCookieSize {
+			return nil, fmt.Errorf("%w: chunk %s is %d bytes, more than %d", cookiecodec.ErrTooLarge, c.Name, n, MaxCookieSize)
+		}
+	}
+	return headers, nil
+}
 
+// split cuts base's value into chunks whose Set-Cookie headers each fit
+// in MaxCookieSize, the first value prefixed with the chunk count.
+func (m *Middleware) split(base http.Cookie) ([]http.Cookie, error) {
+	value := base.Value
 	countLen := len(strconv.Itoa(m.maxChunks)) + 1
-	var out []*http.Cookie
+	var out []http.Cookie
 	for rest := value; rest != ""; {
 		if len(out) == m.maxChunks {
 			return nil, fmt.Errorf("%w: a %d-byte session token needs more than the %d cookies of MaxChunks",
@@ -171,31 +268,33 @@ func (m *Middleware) cookies(value string, permanent bool) ([]string, error) {
 		}
 		room = min(room, len(rest))
 		c.Value, rest = rest[:room], rest[room:]
-		out = append(out, &c)
+		out = append(out, c)
 	}
 	out[0].Value = strconv.Itoa(len(out)) + string(chunkSep) + out[0].Value
-	headers := make([]string, len(out))
-	for i, c := range out {
-		headers[i] = c.String()
-		if n := len(headers[i]); n > MaxCookieSize {
-			return nil, fmt.Errorf("%w: chunk %s is %d bytes, more than %d", cookiecodec.ErrTooLarge, c.Name, n, MaxCookieSize)
-		}
+	return out, nil
+}
+
+// cookie returns the session's cookie called name, with every attribute
+// but the value and the lifetime.
+func (m *Middleware) cookie(name string) http.Cookie {
+	return http.Cookie{
+		Name:        name,
+		Path:        m.path,
+		Domain:      m.domain,
+		Secure:      m.secure,
+		HttpOnly:    true,
+		SameSite:    m.sameSite,
+		Partitioned: m.partitioned,
 	}
-	return headers, nil
 }
 
 // deletion returns the Set-Cookie header value that deletes the cookie
-// called name.
+// called name. It repeats every attribute the cookie was set with,
+// Partitioned included: browsers keep a partitioned cookie apart from an
+// unpartitioned one of the same name and delete only the one matching.
 func (m *Middleware) deletion(name string) string {
-	c := http.Cookie{
-		Name:     name,
-		Path:     m.path,
-		Domain:   m.domain,
-		MaxAge:   -1,
-		Expires:  time.Unix(0, 0).UTC(),
-		Secure:   m.secure,
-		HttpOnly: true,
-		SameSite: m.sameSite,
-	}
+	c := m.cookie(name)
+	c.MaxAge = -1
+	c.Expires = time.Unix(0, 0).UTC()
 	return c.String()
 }

@@ -67,7 +67,7 @@ func TestSizeCountsWholeHeader(t *testing.T) {
 }
 
 func TestChunking(t *testing.T) {
-	m, _ := newMiddleware(t, bigCodec(t), Options{Chunked: true, MaxChunks: 5})
+	m, _ := newMiddleware(t, bigCodec(t), Options{Chunked: true, MaxChunks: 5, CookieBudget: bigBudget})
 	j := jar{}
 	set := func(n int) *http.Response {
 		t.Helper()
@@ -140,7 +140,7 @@ func TestChunking(t *testing.T) {
 }
 
 func TestChunkReadErrors(t *testing.T) {
-	m, _ := newMiddleware(t, bigCodec(t), Options{Chunked: true})
+	m, _ := newMiddleware(t, bigCodec(t), Options{Chunked: true, CookieBudget: bigBudget})
 	resp := serve(t, m, func(w http.ResponseWriter, r *http.Request) {
 		From(r).Set("note", strings.Repeat("n", 7000))
 	})
@@ -165,7 +165,7 @@ func TestChunkReadErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var hookErr error
-			hm, _ := newMiddleware(t, m.codec, Options{Chunked: true, OnDecodeError: func(r *http.Request, err error) { hookErr = err }})
+			hm, _ := newMiddleware(t, m.codec, Options{Chunked: true, CookieBudget: bigBudget, OnDecodeError: func(r *http.Request, err error) { hookErr = err }})
 			resp := serve(t, hm, func(w http.ResponseWriter, r *http.Request) {
 				s := From(r)
 				if s.Len() != 0 {
@@ -195,7 +195,7 @@ func TestChunkReadErrors(t *testing.T) {
 func TestChunkedOffIgnoresChunks(t *testing.T) {
 	// A server with chunking off reads a chunked cookie as an invalid
 	// token, and deletes the stray chunks when it saves.
-	chunked, _ := newMiddleware(t, bigCodec(t), Options{Chunked: true})
+	chunked, _ := newMiddleware(t, bigCodec(t), Options{Chunked: true, CookieBudget: bigBudget})
 	resp := serve(t, chunked, func(w http.ResponseWriter, r *http.Request) {
 		From(r).Set("note", strings.Repeat("n", 5000))
 	})
@@ -226,15 +226,15 @@ func TestRequestChunks(t *testing.T) {
 		{"session=a", nil},
 		{"session=a; session.1=b; session.2=c", []int{1, 2}},
 		{"session.2=c;session.1=b", []int{1, 2}},
-		{"session.0=x; session.01=x; session.x=y; session.100=z; other.1=q", nil},
+		{"session.0=x; session.01=x; session.x=y; session.100=z; other.1=q; session.+1=s; session.-1=t", nil},
 		{"session.1=a; session.1=b", []int{1}},
 		{"  session.12 = x ", []int{12}},
 	} {
 		t.Run(tc.header, func(t *testing.T) {
 			r := httptest.NewRequest("GET", "/", nil)
 			r.Header.Set("Cookie", tc.header)
-			if got := m.requestChunks(r); !slices.Equal(got, tc.want) {
-				t.Errorf("requestChunks(%q) = %v, want %v", tc.header, got, tc.want)
+			if got := m.parseCookies(r).chunks(); !slices.Equal(got, tc.want) {
+				t.Errorf("parseCookies(%q).chunks() = %v, want %v", tc.header, got, tc.want)
 			}
 		})
 	}

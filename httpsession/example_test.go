@@ -44,7 +44,7 @@ func Example() {
 	// visit 1
 	// visit 2
 	// visit 3
-	// session HttpOnly: true Secure: true SameSite=Lax: true
+	// __Host-session HttpOnly: true Secure: true SameSite=Lax: true
 }
 
 // A Go service that shares its login with a Flask application: the same

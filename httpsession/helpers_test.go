@@ -13,6 +13,10 @@ import (
 	"github.com/cookiecodec/cookiecodec"
 )
 
+// bigBudget is a CookieBudget for tests of chunking beyond the default
+// budget.
+const bigBudget = 64 << 10
+
 // testNow is the pinned clock of the tests' middlewares.
 var testNow = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 
@@ -51,11 +55,20 @@ func (b *logBuffer) String() string {
 }
 
 // newMiddleware returns a middleware over codec (a fresh native codec if
-// nil) with its clock pinned and its log captured.
+// nil, able to hold a chunked session if opts.Chunked is set) with its
+// clock pinned and its log captured. Its cookie is called "session"
+// unless opts names it: TestDefaultCookieName checks the default.
 func newMiddleware(t testing.TB, codec Codec, opts Options) (*Middleware, *logBuffer) {
 	t.Helper()
 	if codec == nil {
-		codec = newCodec(t, nil, cookiecodec.Options{})
+		var copts cookiecodec.Options
+		if opts.Chunked {
+			copts.MaxLength = 64 << 10
+		}
+		codec = newCodec(t, nil, copts)
+	}
+	if opts.CookieName == "" {
+		opts.CookieName = "session"
 	}
 	logs := &logBuffer{}
 	if opts.Logger == nil {

@@ -1,81 +1,6 @@
-// Package httpsession keeps a session in a cookie for any net/http handler,
-// with the semantics of Flask's default session: the session is loaded
-// lazily, saved only when it changed, deleted when it becomes empty, and the
-// response varies on the Cookie header whenever the session was used.
-//
-//	ring, _ := cookiecodec.NewKeyring(key)
-//	codec, _ := cookiecodec.New(ring, cookiecodec.Options{Encrypt: true})
-//	sessions, _ := httpsession.New(codec, httpsession.Options{})
-//	http.ListenAndServe(addr, sessions.Wrap(mux))
-//
-// Inside a handler, [From] returns the request's [*Session]:
-//
-//	s := httpsession.From(r)
-//	s.Set("user", "Harry")
-//	name, ok := httpsession.Get[string](s, "user")
-//
-// The middleware works with any [Codec]: the native [*cookiecodec.Codec], or
-// the Flask-compatible codec of package flask, so that a Go service and a
-// Flask application can share one login cookie.
-//
-// # Saving
-//
-// The session is saved into a Set-Cookie header just before the response's
-// headers go out: at the handler's first call to WriteHeader, Write, Flush or
-// ReadFrom, or when the handler returns without writing. Changes made after
-// that point cannot reach the client; they are logged as an error. The
-// wrapped ResponseWriter keeps Flush, Hijack and ReadFrom working, and
-// [net/http.ResponseController] reaches the server's writer through its
-// Unwrap method.
-//
-// A session is saved when it was modified, when it was opened with a key
-// that is no longer the primary ([cookiecodec.Info.Stale], so that a key
-// rotation moves every active session to the new key as users come back),
-// and on every request for a permanent session when
-// [Options.RefreshEachRequest] is set. A
-// session that becomes empty deletes its cookie. A handler that never uses
-// the session costs nothing: the cookie is not even decoded, and so not
-// re-issued either (unless RefreshEachRequest is set, which decodes it).
-//
-// Several middlewares, with different cookie names, may wrap one handler;
-// [From] then returns the innermost one's session.
-//
-// # Permanent sessions
-//
-// By default the cookie is a browser-session cookie, deleted when the
-// browser closes; the token inside still expires after the codec's MaxAge.
-// [Session.SetPermanent] stores the key "_permanent" in the session, as
-// Flask does, and a permanent session's cookie carries Expires and Max-Age
-// set to [Options.MaxAge] from now.
-//
-// # Cookie size
-//
-// Browsers keep cookies of up to 4096 bytes ([MaxCookieSize]), counted here
-// on the whole Set-Cookie header value: name, value and attributes. A larger
-// session is either split into numbered cookies ([Options.Chunked]) or not
-// saved at all: the request fails through [Options.ErrorHandler], never with a
-// cookie the browser silently drops.
-//
-// # Security properties
-//
-// The cookie is HttpOnly, Secure, SameSite=Lax and Path=/ by default. The
-// codec authenticates it; whether the client can read it depends on the
-// codec (see [cookiecodec.Options.Encrypt]). A stolen cookie replays until
-// its token expires: logging out deletes the cookie from the browser, not
-// from an attacker who copied it. SameSite=Lax stops cross-site POSTs from
-// carrying the cookie in current browsers, but it is not a CSRF defence for
-// GET handlers that change state, nor for older browsers: keep a CSRF token
-// in the session for forms, as examples/login does.
-//
-// Every response that uses the session varies on the Cookie header, but a
-// response that sets the cookie must still not be stored by a shared cache
-// and served to others: keep such caches from storing responses with
-// Set-Cookie (most do by default), or mark the responses Cache-Control:
-// private.
 package httpsession
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -98,10 +23,26 @@ type Codec interface {
 
 // Defaults applied to the zero fields of [Options].
 const (
-	// DefaultCookieName is Flask's session cookie name.
-	DefaultCookieName = "session"
+	// DefaultCookieName is the name of the session cookie: the __Host-
+	// prefix makes browsers accept it only from this very host, over
+	// HTTPS, with Path=/ and no Domain, so that a sibling subdomain (or a
+	// plain-HTTP page of this one) cannot plant a cookie of that name for
+	// the victim to use, which a cookie called "session" would allow.
+	DefaultCookieName = "__Host-session"
+	// InsecureCookieName is the default name when [Options.Insecure] is
+	// set: Flask's, since a __Host- cookie must be Secure.
+	InsecureCookieName = "session"
 	// DefaultMaxChunks is how many cookies a chunked session may span.
 	DefaultMaxChunks = 4
+	// DefaultCookieBudget is how many bytes, 6144 (6 KiB), the cookies of
+	// one session may add to a request's Cookie header. Proxies and
+	// clients cap a header line at about 8 KiB: nginx's default
+	// large_client_header_buffers is 8192 bytes, Apache's
+	// LimitRequestFieldSize and curl's outgoing Cookie header 8190 bytes.
+	// A session beyond that is silently dropped on its way back and the
+	// user is logged out; 6 KiB leaves 2 KiB for the header's name and
+	// the site's other cookies.
+	DefaultCookieBudget = 6 << 10
 )
 
 // MaxCookieSize is the longest Set-Cookie header value, in bytes, that the
@@ -113,12 +54,17 @@ const MaxCookieSize = 4096
 const maxMaxChunks = 99
 
 // Options configure a [Middleware]. The zero value is a safe default: a
-// cookie named "session", HttpOnly, Secure, SameSite=Lax, Path=/, host-only,
-// saved only when modified, and never larger than [MaxCookieSize].
+// cookie named "__Host-session", HttpOnly, Secure, SameSite=Lax, Path=/,
+// host-only, saved only when modified, never larger than [MaxCookieSize],
+// and at most [DefaultCookieBudget] bytes of the request's Cookie header.
 type Options struct {
 	// CookieName is the name of the session cookie. Zero means
-	// [DefaultCookieName]. A name starting with "__Host-" or "__Secure-"
-	// is checked against the rules of its prefix.
+	// [DefaultCookieName], or [InsecureCookieName] when Insecure is set.
+	// A name starting with "__Host-" or "__Secure-", in any case (as
+	// browsers match them), is checked against the rules of its prefix:
+	// both require Secure, and __Host- also Path "/" and no Domain. To
+	// share the cookie with a Flask application, give both the same
+	// name: Flask's SESSION_COOKIE_NAME may be "__Host-session" too.
 	CookieName string
 
 	// Path is the cookie's Path attribute. Zero means "/".
@@ -132,6 +78,14 @@ type Options struct {
 	// [http.SameSiteLaxMode]; [http.SameSiteNoneMode] requires Secure.
 	SameSite http.SameSite
 
+	// Partitioned adds the Partitioned attribute (CHIPS): a browser keeps
+	// a separate cookie for each top-level site the application is
+	// embedded in. It requires Secure; an embedded application also needs
+	// SameSite None for the cookie to be sent in a cross-site frame.
+	// Deleting the cookie repeats the attribute, without which browsers
+	// would not delete a partitioned cookie.
+	Partitioned bool
+
 	// Insecure drops the Secure attribute, so that browsers send the
 	// cookie over plain HTTP.
 	//
@@ -143,9 +97,26 @@ type Options struct {
 
 	// MaxAge is the lifetime of a permanent session's cookie. Zero means
 	// the codec's MaxAge if the codec has a MaxAge method, otherwise
-	// [cookiecodec.DefaultMaxAge]. Keep it no longer than the codec's
-	// MaxAge: the token inside expires after that regardless.
+	// [cookiecodec.DefaultMaxAge]. It may not be longer than the codec's
+	// MaxAge, after which the token inside expires regardless.
 	MaxAge time.Duration
+
+	// IdleTimeout ends a session that goes unused for longer, counted
+	// from the issue time of its token, which the codec authenticates; a
+	// session whose handler uses it is re-issued (at most once a second)
+	// so that the time counts from its last use. A session given a
+	// lifetime of its own with [Session.SetLifetime] has that as its idle
+	// limit instead. Zero means none: a session lasts until its token
+	// expires, after the codec's MaxAge. It must be whole seconds, at
+	// most the codec's MaxAge and at most AbsoluteTimeout if that is set.
+	IdleTimeout time.Duration
+
+	// AbsoluteTimeout ends a session this long after it began, however
+	// often it is used: the login time, recorded by [Session.Renew] (call
+	// it at login) or at the session's first save, is kept in the signed
+	// session under "_login_time" (see the package documentation). A
+	// persistent cookie's Max-Age never reaches past it. Zero means none.
+	AbsoluteTimeout time.Duration
 
 	// RefreshEachRequest re-issues a permanent session on every request,
 	// so that it expires MaxAge after the user's last visit rather than
@@ -160,30 +131,64 @@ type Options struct {
 	// with the number of cookies and a tilde ("3~"). Chunks left over from
 	// a larger session are deleted when it is saved smaller.
 	//
-	// The codec must accept tokens that long (set
+	// The codec must accept tokens longer than one cookie holds (set
 	// [cookiecodec.Options.MaxLength], or MaxLength in the Options of
-	// package flask), and every proxy in front of the server must
-	// accept a Cookie header that long: nginx refuses header lines over
-	// 8 KiB by default.
+	// package flask, to about CookieBudget): [New] refuses a codec whose
+	// MaxLength is at most [MaxCookieSize]. CookieBudget bounds the
+	// chunks together.
 	Chunked bool
 
 	// MaxChunks is how many cookies a chunked session may span, from 2 to
 	// 99. Zero means [DefaultMaxChunks]. A larger session fails to save.
 	MaxChunks int
 
+	// CookieBudget is how many bytes the session's cookies ("name=value"
+	// for each chunk, and the "; " between them) may add to a request's
+	// Cookie header. Zero means [DefaultCookieBudget]; raise it only when
+	// every proxy and client in the way accepts longer header lines, and
+	// remember that the site's other cookies, other sessions included,
+	// share the header. A session over budget fails to save, through
+	// ErrorHandler, with an error saying by how many bytes. With Chunked
+	// it must be more than [MaxCookieSize], or no second chunk fits.
+	CookieBudget int
+
 	// ErrorHandler responds when the session cannot be saved: it cannot be
-	// encoded, or its cookie is too large. It runs before any of the
+	// encoded, or its cookies are too large for a cookie or for
+	// CookieBudget (errors matching [cookiecodec.ErrTooLarge]). It runs before any of the
 	// handler's response has been sent, and the handler's own response is
 	// then discarded. Nil means a 500 Internal Server Error response and
 	// an error logged to Logger.
 	ErrorHandler func(w http.ResponseWriter, r *http.Request, err error)
 
-	// OnDecodeError is called when the request's cookie cannot be decoded
-	// (tampered with, expired, sealed with an unknown key), after which
-	// the request continues with an empty session, as in Flask. It must
-	// not use the request's session. Nil means a debug-level line in
-	// Logger: these errors are routine and anyone can cause them.
+	// OnDecodeError is called when the request's cookie is rejected
+	// (tampered with, expired, sealed with an unknown key, or refused by a
+	// check after decoding), with the error [Session.LoadState] reports,
+	// after which the request continues with an empty session, as in
+	// Flask. It must not use the request's session. Nil means a
+	// debug-level line in Logger: these errors are routine and anyone can
+	// cause them.
 	OnDecodeError func(r *http.Request, err error)
+
+	// OnLoad, if set, is called once for each request whose session is
+	// loaded, with what became of its cookie and, for [RejectedCookie],
+	// why (as [Session.LoadState] reports them), so that an application
+	// can count missing, valid, rejected and migrated cookies. Sessions
+	// load lazily: a request whose handler never uses the session is not
+	// observed, unless RefreshEachRequest is set. For a rejection it runs
+	// after OnDecodeError. It must not use the request's session, and
+	// must not log the cookie.
+	OnLoad func(r *http.Request, state LoadState, err error)
+
+	// Legacy lists the cookie formats to migrate sessions from, tried in
+	// order when the request carries no valid native cookie: a session one
+	// of them opens is re-issued natively (see [Legacy]).
+	Legacy []Legacy
+
+	// Revoker, if set, checks every loaded session that names a subject
+	// (see [Session.SetSubject]) against its store, and rejects the
+	// revoked ones with an error matching [ErrRevoked]. Nil means
+	// sessions are never checked for revocation.
+	Revoker *Revoker
 
 	// Logger receives the middleware's log lines, which never contain
 	// cookie values or session contents. Nil means [slog.Default].
@@ -193,19 +198,29 @@ type Options struct {
 // A Middleware loads and saves sessions for the handlers it wraps. It is
 // immutable and safe for concurrent use.
 type Middleware struct {
-	codec     Codec
-	name      string
-	path      string
-	domain    string
-	sameSite  http.SameSite
-	secure    bool
-	maxAge    time.Duration
-	refresh   bool
-	chunked   bool
-	maxChunks int
-	onError   func(http.ResponseWriter, *http.Request, error)
-	onDecode  func(*http.Request, error)
-	log       *slog.Logger
+	codec       Codec
+	name        string
+	path        string
+	domain      string
+	sameSite    http.SameSite
+	secure      bool
+	partitioned bool
+	maxAge      time.Duration
+	refresh     bool
+	idle        time.Duration
+	absolute    time.Duration
+	maxLifetime time.Duration // the longest Session.SetLifetime
+	chunked     bool
+	maxChunks   int
+	budget      int
+	onError     func(http.ResponseWriter, *http.Request, error)
+	onDecode    func(*http.Request, error)
+	onLoad      func(*http.Request, LoadState, error)
+	checks      []postCheck    // run on every decoded session, in order
+	fallbacks   []legacyFormat // Options.Legacy, tried when codec refuses a cookie
+	log         *slog.Logger
+
+	revoker *Revoker // checks sessions with a subject, if not nil
 
 	now func() time.Time // time.Now, except in tests
 }
@@ -216,69 +231,40 @@ func New(codec Codec, opts Options) (*Middleware, error) {
 		return nil, errors.New("httpsession: nil codec")
 	}
 	m := &Middleware{
-		codec:     codec,
-		name:      opts.CookieName,
-		path:      opts.Path,
-		domain:    opts.Domain,
-		sameSite:  opts.SameSite,
-		secure:    !opts.Insecure,
-		maxAge:    opts.MaxAge,
-		refresh:   opts.RefreshEachRequest,
-		chunked:   opts.Chunked,
-		maxChunks: opts.MaxChunks,
-		onError:   opts.ErrorHandler,
-		onDecode:  opts.OnDecodeError,
-		log:       opts.Logger,
-		now:       time.Now,
+		codec:       codec,
+		name:        opts.CookieName,
+		path:        opts.Path,
+		domain:      opts.Domain,
+		sameSite:    opts.SameSite,
+		secure:      !opts.Insecure,
+		partitioned: opts.Partitioned,
+		maxAge:      opts.MaxAge,
+		refresh:     opts.RefreshEachRequest,
+		idle:        opts.IdleTimeout,
+		absolute:    opts.AbsoluteTimeout,
+		chunked:     opts.Chunked,
+		maxChunks:   opts.MaxChunks,
+		budget:      opts.CookieBudget,
+		onError:     opts.ErrorHandler,
+		onDecode:    opts.OnDecodeError,
+		onLoad:      opts.OnLoad,
+		log:         opts.Logger,
+		now:         time.Now,
 	}
-	if m.name == "" {
-		m.name = DefaultCookieName
+	if err := m.checkCookie(); err != nil {
+		return nil, err
 	}
-	if (&http.Cookie{Name: m.name}).Valid() != nil || len(m.name) > 250 {
-		return nil, fmt.Errorf("httpsession: cookie name %q is not a valid cookie name of at most 250 bytes", m.name)
+	if err := m.checkLimits(opts); err != nil {
+		return nil, err
 	}
-	if m.path == "" {
-		m.path = "/"
-	}
-	if (&http.Cookie{Name: m.name, Path: m.path, Domain: m.domain}).Valid() != nil {
-		return nil, fmt.Errorf("httpsession: invalid Path %q or Domain %q", m.path, m.domain)
-	}
-	if m.sameSite == 0 {
-		m.sameSite = http.SameSiteLaxMode
-	}
-	if m.sameSite < http.SameSiteDefaultMode || m.sameSite > http.SameSiteNoneMode {
-		return nil, fmt.Errorf("httpsession: unknown SameSite mode %d", m.sameSite)
-	}
-	if m.sameSite == http.SameSiteNoneMode && !m.secure {
-		return nil, errors.New("httpsession: SameSite=None requires Secure; unset Insecure")
-	}
-	switch {
-	case strings.HasPrefix(m.name, "__Host-"):
-		if !m.secure || m.path != "/" || m.domain != "" {
-			return nil, errors.New("httpsession: a __Host- cookie must be Secure, with Path / and no Domain")
-		}
-	case strings.HasPrefix(m.name, "__Secure-"):
-		if !m.secure {
-			return nil, errors.New("httpsession: a __Secure- cookie must be Secure")
-		}
-	}
-	switch {
-	case m.maxAge == 0:
-		m.maxAge = cookiecodec.DefaultMaxAge
-		if c, ok := codec.(interface{ MaxAge() time.Duration }); ok && c.MaxAge() > 0 {
-			m.maxAge = c.MaxAge()
-		}
-	case m.maxAge < time.Second:
-		return nil, fmt.Errorf("httpsession: MaxAge %v is less than one second", opts.MaxAge)
-	}
-	switch {
-	case m.maxChunks == 0:
-		m.maxChunks = DefaultMaxChunks
-	case m.maxChunks < 2 || m.maxChunks > maxMaxChunks:
-		return nil, fmt.Errorf("httpsession: MaxChunks %d is not between 2 and %d", m.maxChunks, maxMaxChunks)
+	if err := m.setLegacy(opts.Legacy); err != nil {
+		return nil, err
 	}
 	if m.log == nil {
 		m.log = slog.Default()
+	}
+	if err := m.useRevoker(opts.Revoker); err != nil {
+		return nil, err
 	}
 	if m.onError == nil {
 		m.onError = m.defaultErrorHandler
@@ -297,7 +283,7 @@ func (m *Middleware) CookieName() string { return m.name }
 func (m *Middleware) Wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s := &Session{m: m}
-		r = r.WithContext(context.WithValue(r.Context(), sessionKey{}, s))
+		r = r.WithContext(&sessionContext{r.Context(), s})
 		s.req = r
 		rw := &responseWriter{ResponseWriter: w, s: s, req: r}
 		next.ServeHTTP(rw, r)
@@ -321,7 +307,7 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.committed = true
-	if m.refresh && !s.loaded && m.requestHasCookie(s.req) {
+	if m.refresh && !s.loaded && s.requestCookies().present() {
 		s.loadLocked()
 	}
 	if !s.loaded {
@@ -329,28 +315,28 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 	}
 	var cookies []string
 	switch {
-	case len(s.data) == 0:
-		if !s.modified || !s.hadCookie {
+	case s.values().len() == 0:
+		// Delete the cookie of a session emptied here, and of one that
+		// expired, timed out or was revoked, so that the browser stops
+		// sending it.
+		if !s.hadCookie || !s.modified && !errors.Is(s.loadErr, cookiecodec.ErrExpired) && !errors.Is(s.loadErr, ErrRevoked) {
 			break
 		}
 		cookies = append(cookies, m.deletion(m.name))
-		for _, i := range m.requestChunks(s.req) {
+		for _, i := range s.requestCookies().chunks() {
 			cookies = append(cookies, m.deletion(chunkName(m.name, i)))
 		}
-	case s.modified || s.info.Stale || (m.refresh && isPermanent(s.data)):
-		value, err := m.codec.Encode(m.name, s.data)
-		if err != nil {
-			return fmt.Errorf("httpsession: encoding session: %w", err)
+	default:
+		maxAge, slide := m.prepareSave(s)
+		if !s.modified && !s.info.Stale && !slide && !(m.refresh && isPermanent(s.values())) {
+			break
 		}
-		if cookies, err = m.cookies(value, isPermanent(s.data)); err != nil {
+		var err error
+		if cookies, err = m.encode(s, maxAge); err != nil {
 			return err
 		}
-		for _, i := range m.requestChunks(s.req) {
-			if i >= len(cookies) {
-				cookies = append(cookies, m.deletion(chunkName(m.name, i)))
-			}
-		}
 	}
+	cookies = append(cookies, m.legacyDeletions(s)...)
 	if s.accessed || len(cookies) > 0 {
 		addVaryCookie(h)
 	}
@@ -358,6 +344,26 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 		h.Add("Set-Cookie", c)
 	}
 	return nil
+}
+
+// encode returns the Set-Cookie header values that save s with the given
+// Max-Age, deleting chunks the request carried that it no longer needs.
+func (m *Middleware) encode(s *Session, maxAge time.Duration) ([]string, error) {
+	s.writable()
+	value, err := m.codec.Encode(m.name, s.data)
+	if err != nil {
+		return nil, fmt.Errorf("httpsession: encoding session: %w", err)
+	}
+	cookies, err := m.cookies(value, maxAge)
+	if err != nil {
+		return nil, err
+	}
+	for _, i := range s.requestCookies().chunks() {
+		if i >= len(cookies) {
+			cookies = append(cookies, m.deletion(chunkName(m.name, i)))
+		}
+	}
+	return cookies, nil
 }
 
 // addVaryCookie adds "Cookie" to h's Vary header unless it is there.
@@ -375,7 +381,8 @@ func addVaryCookie(h http.Header) {
 
 // isPermanent reports whether data is marked permanent the way Flask marks
 // it: the key "_permanent" holds true.
-func isPermanent(data cookiecodec.Session) bool {
-	p, _ := data[permanentKey].(bool)
+func isPermanent(data values) bool {
+	v, _ := data.get(permanentKey)
+	p, _ := v.(bool)
 	return p
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cookiecodec/cookiecodec"
+	"github.com/cookiecodec/cookiecodec/flask"
 )
 
 // TestSemantics checks when a response carries Set-Cookie and Vary, for
@@ -319,7 +320,14 @@ func TestEncodeErrorGoesToErrorHandler(t *testing.T) {
 	}})
 	var writeErr error
 	resp := serve(t, m, func(w http.ResponseWriter, r *http.Request) {
-		From(r).Set("ch", make(chan int))
+		// Set checks the value; a change made in place afterwards is
+		// found only when the session is encoded.
+		inner := map[string]any{}
+		if err := From(r).Set("m", inner); err != nil {
+			t.Fatal(err)
+		}
+		inner["ch"] = make(chan int)
+		From(r).MarkModified()
 		_, writeErr = fmt.Fprint(w, "handler body")
 	})
 	if gotErr == nil {
@@ -414,6 +422,33 @@ func TestNewOptions(t *testing.T) {
 		{"short max age", codec, Options{MaxAge: time.Millisecond}, "less than one second"},
 		{"one chunk", codec, Options{MaxChunks: 1}, "MaxChunks"},
 		{"100 chunks", codec, Options{MaxChunks: 100}, "MaxChunks"},
+		// Browsers match the prefixes in any case.
+		{"host prefix lowercase insecure", codec, Options{CookieName: "__host-s", Insecure: true}, "unset Insecure"},
+		{"host prefix uppercase domain", codec, Options{CookieName: "__HOST-s", Domain: "example.com"}, "unset Domain"},
+		{"host prefix mixed path", codec, Options{CookieName: "__hOsT-s", Path: "/app"}, `set Path to "/"`},
+		{"secure prefix uppercase insecure", codec, Options{CookieName: "__SECURE-s", Insecure: true}, "__Secure-"},
+		{"secure prefix domain", codec, Options{CookieName: "__Secure-s", Domain: "example.com", Path: "/app"}, ""},
+		{"default name insecure", codec, Options{Insecure: true}, ""},
+		{"partitioned", codec, Options{Partitioned: true}, ""},
+		{"partitioned insecure", codec, Options{Partitioned: true, Insecure: true}, "Partitioned requires Secure"},
+		{"max age over codec", codec, Options{MaxAge: cookiecodec.DefaultMaxAge + time.Second}, "longer than the codec's MaxAge"},
+		{"max age over flask codec", newFlaskCodec(t, "k"), Options{MaxAge: 32 * 24 * time.Hour}, "longer than the codec's MaxAge"},
+		{"max age within codec", codec, Options{MaxAge: time.Hour}, ""},
+		{"chunked default codec", codec, Options{Chunked: true}, "raise the codec's MaxLength"},
+		{"chunked default flask codec", func() Codec {
+			c, _ := flask.New(flask.Options{SecretKeys: [][]byte{[]byte("k")}})
+			return c
+		}(), Options{Chunked: true}, "raise the codec's MaxLength"},
+		{"chunked big codec", bigCodec(t), Options{Chunked: true}, ""},
+		{"chunked small budget", bigCodec(t), Options{Chunked: true, CookieBudget: 4096}, "raise CookieBudget above 4096"},
+		{"negative budget", codec, Options{CookieBudget: -1}, "CookieBudget"},
+		{"small budget", codec, Options{CookieBudget: 100}, ""},
+		{"timeouts", codec, Options{IdleTimeout: time.Hour, AbsoluteTimeout: 24 * time.Hour}, ""},
+		{"idle over codec", codec, Options{IdleTimeout: 32 * 24 * time.Hour}, "longer than the codec's MaxAge"},
+		{"idle over absolute", codec, Options{IdleTimeout: 2 * time.Hour, AbsoluteTimeout: time.Hour}, "longer than AbsoluteTimeout"},
+		{"idle fraction", codec, Options{IdleTimeout: 1500 * time.Millisecond}, "whole number of seconds"},
+		{"negative absolute", codec, Options{AbsoluteTimeout: -time.Hour}, "whole number of seconds"},
+		{"absolute over codec", codec, Options{AbsoluteTimeout: 365 * 24 * time.Hour}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := New(tc.codec, tc.opts)

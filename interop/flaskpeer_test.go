@@ -3,10 +3,7 @@ package interop_test
 import (
 	"bytes"
 	"encoding/json"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -49,31 +46,6 @@ type flaskReply struct {
 	Results   []flaskResult `json:"results"`
 }
 
-// requireFlaskPeer skips the test if python cannot import Flask, or fails
-// it when COOKIECODEC_REQUIRE_PEERS=1.
-func requireFlaskPeer(t *testing.T, python string) {
-	t.Helper()
-	out, err := exec.Command(python, "-c", "import flask").CombinedOutput()
-	if err == nil {
-		return
-	}
-	msg := python + " cannot import flask (" + strings.TrimSpace(firstLine(string(out), err)) +
-		"): install Debian's python3-flask (apt-get install python3-flask) or `pip install flask`"
-	if os.Getenv("COOKIECODEC_REQUIRE_PEERS") == "1" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-}
-
-func firstLine(out string, err error) string {
-	out = strings.TrimSpace(out)
-	if out == "" {
-		return err.Error()
-	}
-	lines := strings.Split(out, "\n")
-	return lines[len(lines)-1]
-}
-
 // runFlaskPeer runs ops in one start of peer.py under python.
 func runFlaskPeer(t *testing.T, python string, ops []flaskOp) flaskReply {
 	t.Helper()
@@ -81,7 +53,7 @@ func runFlaskPeer(t *testing.T, python string, ops []flaskOp) flaskReply {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(python, filepath.Join("testdata", "flask", "peer.py"))
+	cmd := pythonCommand(python, filepath.Join("testdata", "flask", "peer.py"))
 	cmd.Stdin = bytes.NewReader(req)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -7,7 +7,9 @@ package interop
 // benchmark names below are what cmd/benchtable reads, so keep the two in
 // step.
 //
-//	BenchmarkSession/<workload>/<impl>/{encode,decode}   sessions in, cookies out
+//	BenchmarkSession/<workload>/<impl>/{encode,decode}   sessions in, cookies out (impl floor-*: the floor)
+//	BenchmarkSession/<workload>/cookiecodec-*/view       DecodeView and one View.Get
+//	BenchmarkSession/<workload>/cookiecodec-*/append     AppendEncode into a reused buffer
 //	BenchmarkPayload/<workload>/<impl>/{seal,open}       payload bytes in, cookies out
 //	BenchmarkSerialize/<workload>/{marshal,unmarshal}    sessions to payload bytes and back
 //	BenchmarkKeyring/keys=<n>/<impl>/decode              decode cost as the keyring grows
@@ -15,6 +17,7 @@ package interop
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/cipher"
 	"crypto/hmac"
 	"crypto/rand"
@@ -24,6 +27,9 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"maps"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -102,6 +108,15 @@ func workloads() []workload {
 type sessionCodec interface {
 	Encode(name string, s cookiecodec.Session) (string, error)
 	Decode(name, value string) (map[string]any, error)
+}
+
+// floorImpls are the floors of BenchmarkSession for the session s, beside
+// the contestants; see perf_floor_test.go.
+func floorImpls(s cookiecodec.Session) []sessionImpl {
+	return []sessionImpl{
+		{"floor-signed", func() sessionCodec { return newFloor(false, s) }},
+		{"floor-encrypted", func() sessionCodec { return newFloor(true, s) }},
+	}
 }
 
 // A sessionImpl is one contestant of BenchmarkSession. new returns a codec
@@ -336,7 +351,7 @@ func payloadImpls(tb testing.TB) []payloadImpl {
 func BenchmarkSession(b *testing.B) {
 	for _, w := range workloads() {
 		b.Run(w.name, func(b *testing.B) {
-			for _, impl := range sessionImpls(b) {
+			for _, impl := range append(sessionImpls(b), floorImpls(w.session)...) {
 				b.Run(impl.name, func(b *testing.B) {
 					benchSession(b, impl.new(), w.session)
 				})
@@ -372,6 +387,42 @@ func benchSession(b *testing.B, c sessionCodec, s cookiecodec.Session) {
 		defer reportCPU(b)()
 		for b.Loop() {
 			if _, err := c.Decode(cookieName, value); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	cc, ok := c.(ccSession)
+	if !ok {
+		return
+	}
+	// The key read is the last in canonical order: Get walks past every
+	// other one.
+	keys := slices.SortedFunc(maps.Keys(s), func(a, b string) int {
+		return cmp.Or(cmp.Compare(len(a), len(b)), strings.Compare(a, b))
+	})
+	last := keys[len(keys)-1]
+	b.Run("view", func(b *testing.B) {
+		b.SetBytes(int64(len(p)))
+		b.ReportAllocs()
+		defer reportCPU(b)()
+		for b.Loop() {
+			v, _, err := cc.c.DecodeView(cookieName, value)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, ok := v.Get(last); !ok {
+				b.Fatalf("View.Get(%q) found nothing", last)
+			}
+		}
+	})
+	b.Run("append", func(b *testing.B) {
+		b.SetBytes(int64(len(p)))
+		b.ReportAllocs()
+		buf := make([]byte, 0, 2*len(value))
+		defer reportCPU(b)()
+		for b.Loop() {
+			var err error
+			if buf, err = cc.c.AppendEncode(buf[:0], cookieName, s); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -30,7 +30,7 @@ func TestDecodeChunked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	note := strings.Repeat("n", 7000)
+	note := strings.Repeat("n", 4000)
 	h := m.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		httpsession.From(r).Set("note", note)
 	}))

@@ -152,6 +152,7 @@ func (c *cli) decode(args []string) int {
 	asJSON := flags.Bool("json", false, "")
 	tagged := flags.Bool("tagged", false, "")
 	typed := flags.Bool("typed", false, "")
+	gf := registerGorillaFlags(flags)
 	pos, status, ok := c.parseFlags(flags, "decode", args)
 	if !ok {
 		return status
@@ -159,7 +160,7 @@ func (c *cli) decode(args []string) int {
 	if len(pos) > 1 {
 		return c.usageError("decode", "decode takes one cookie, got %d arguments", len(pos))
 	}
-	if err := cf.check(formatAuto, formatNative, formatFlask); err != nil {
+	if err := cf.check(formatAuto, formatNative, formatFlask, formatGorilla); err != nil {
 		return c.usageError("decode", "%v", err)
 	}
 	var maxAge time.Duration
@@ -177,6 +178,12 @@ func (c *cli) decode(args []string) int {
 	format := cf.format
 	if format == formatAuto {
 		format = detectFormat(value)
+	}
+	if format == formatGorilla {
+		return c.decodeGorilla(cf, gf, value, maxAge, *asJSON, *tagged)
+	}
+	if err := gf.usedWith(format); err != nil {
+		return c.usageError("decode", "%v", err)
 	}
 	if format == formatFlask {
 		if *typed {

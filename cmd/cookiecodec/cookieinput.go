@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/cookiecodec/cookiecodec/gorilla"
 )
 
 // maxInput is the most input, in bytes, that decode and inspect read from
@@ -84,7 +86,8 @@ func pickCookie(input, name string) (picked, error) {
 	if s == "" {
 		return picked{}, noCookie("the input is empty")
 	}
-	if isBareValue(s) {
+	// A gorilla value ends in base64 padding, but has no other '='.
+	if isBareValue(s) || gorilla.LooksLikeGorilla(s) && !strings.ContainsAny(s, " \t\r\n") {
 		return picked{value: hide(unquote(s)), from: "value"}, nil
 	}
 	pairs, from, err := parsePairs(s)
@@ -136,8 +139,8 @@ func pickCookie(input, name string) (picked, error) {
 	if n < 2 {
 		return picked{}, fmt.Errorf("cookie %q claims %s, and a chunked cookie has 2 to 99", name, plural(n, "chunk", "chunks"))
 	}
-	if extra := chunkIDs[len(chunkIDs)-1:]; len(extra) == 1 && extra[0] >= n {
-		return picked{}, fmt.Errorf("chunk %s.%d is extra: cookie %q says it has %d chunks, the last of them %s.%d", name, extra[0], name, n, name, n-1)
+	if len(chunkIDs) > 0 && chunkIDs[len(chunkIDs)-1] >= n {
+		return picked{}, fmt.Errorf("chunk %s.%d is extra: cookie %q says it has %d chunks, the last of them %s.%d", name, chunkIDs[len(chunkIDs)-1], name, n, name, n-1)
 	}
 	var b strings.Builder
 	b.WriteString(rest)

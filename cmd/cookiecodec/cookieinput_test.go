@@ -53,6 +53,7 @@ func TestPickCookie(t *testing.T) {
 		{"chunk extra", "Cookie: session=2~AQ; session.1=AB; session.2=CD", "session", picked{}, `chunk session.2 is extra: cookie "session" says it has 2 chunks, the last of them session.1`},
 		{"chunks without first", "Cookie: session.1=AB; session.2=CD", "session", picked{}, `the Cookie header holds chunk session.1 of cookie "session" without its first cookie "session"`},
 		{"chunk of unchunked", "Cookie: session=AQ; session.1=AB", "session", picked{}, `the Cookie header holds chunk session.1, but cookie "session" does not start with a chunk count`},
+		{"only chunk missing", "Cookie: session=2~AQ", "session", picked{}, `chunk session.1 of the 2 that cookie "session" says it has is missing`},
 		{"one chunk", "Cookie: session=1~AQ", "session", picked{}, `cookie "session" claims 1 chunk, and a chunked cookie has 2 to 99`},
 		{"not found", "a=1; b=2", "session", picked{}, `no cookie named "session" in the cookie list (it has "a", "b")`},
 		{"not found among many", "a=1;b=2;c=3;d=4;e=5;f=6;g=7", "session", picked{}, `(it has "a", "b", "c", "d", "e" and 2 more)`},

@@ -15,6 +15,7 @@ import (
 
 	"github.com/cookiecodec/cookiecodec"
 	"github.com/cookiecodec/cookiecodec/flask"
+	"github.com/cookiecodec/cookiecodec/gorilla"
 )
 
 // envFlaskSecret holds Flask's current secret key.
@@ -27,10 +28,14 @@ const maxSecretFile = 64 << 10
 // detectFormat tells a Flask cookie from a native token by its shape: a
 // Flask cookie joins its fields with dots, and a native token never holds
 // one. A value with a dot that is not quite a Flask cookie goes to the
-// Flask decoder too, which says what is wrong.
+// Flask decoder too, which says what is wrong. A gorilla cookie decodes
+// to a decimal timestamp and "|", which a native token never does.
 func detectFormat(value string) string {
 	if strings.Contains(value, ".") {
 		return formatFlask
+	}
+	if gorilla.LooksLikeGorilla(value) {
+		return formatGorilla
 	}
 	return formatNative
 }

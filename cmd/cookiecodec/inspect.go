@@ -47,8 +47,11 @@ func (c *cli) inspect(args []string) int {
 	if !ok {
 		return status
 	}
-	if detectFormat(value) == formatFlask {
+	switch detectFormat(value) {
+	case formatFlask:
 		return c.inspectFlask(value, *asJSON)
+	case formatGorilla:
+		return c.inspectGorilla(value, *asJSON)
 	}
 	u, err := cookiecodec.InspectUnverified(value)
 	if err != nil {

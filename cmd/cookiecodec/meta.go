@@ -11,11 +11,12 @@ import (
 // meta is what decode and inspect say about a cookie besides its session.
 // Its JSON form is part of the output of decode --json and inspect --json.
 type meta struct {
-	// Format is "native" or "flask".
+	// Format is "native", "flask" or "gorilla".
 	Format string `json:"format"`
 	// Version is the native format version; 0 for Flask.
 	Version int `json:"version,omitempty"`
-	// Mode is "signed" or "encrypted".
+	// Mode is "signed" or "encrypted"; "unknown" for a gorilla cookie
+	// inspected without its keys.
 	Mode       string `json:"mode"`
 	Compressed bool   `json:"compressed"`
 	// KeyID is the key id the cookie carries (native) or the id of the

@@ -179,6 +179,8 @@ Examples:
 
 const usageDecode = `usage: cookiecodec decode [--keys FILE] [--name N] [--max-age D] [--json] [--typed] [VALUE|-]
        cookiecodec decode --format flask [--secret-file FILE] [--salt S] [--tagged] [VALUE|-]
+       cookiecodec decode --format gorilla --hash-key-file FILE [--block-key-file FILE]
+                          [--serializer gob|json] [--name N] [--max-age D] [VALUE|-]
 
 Verify a cookie and print its session as a JSON object on stdout: integers
 exactly, bytes as standard base64, times as RFC 3339 in UTC. What opened
@@ -208,18 +210,29 @@ Flags:
                      {"$time": "..."}, {"$int": "..."} beyond 2^53,
                      {"$uint": "..."}, {"$float": "NaN"}, {"$float32": "0.1"},
                      and {"$map": {...}} for an object with '$' keys
-  --format F         auto (default: by the cookie's shape), native or flask
+  --format F         auto (default: by the cookie's shape), native, flask
+                     or gorilla (gorilla/securecookie and gorilla/sessions)
   --secret-file FILE Flask secrets (see Secrets below)
   --salt S           Flask: the salt of the app's session interface
                      (default cookie-session, Flask's)
   --tagged           Flask: print Flask's own tagged JSON, which encode
                      --format flask reads back with every type kept
+  --hash-key-file F  gorilla: the hash key given to securecookie.New, as raw
+                     bytes; one trailing newline is not part of the key
+  --block-key-file F gorilla: the block key (16, 24 or 32 bytes), if any.
+                     Repeat both flags for several key pairs, tried in
+                     order as securecookie.CodecsFromPairs has them
+  --serializer S     gorilla: gob (default, as securecookie and
+                     gorilla/sessions) or json; --max-age defaults to 30d
+                     and --name must be the cookie's, which gorilla signs
 ` + keysFrom + `
 Examples:
   cookiecodec decode --keys keys.json 'AQAzN4Vu...'
   cookiecodec decode --typed "$C" | jq '.user = "bob"' | cookiecodec encode --typed
   pbpaste | cookiecodec decode --max-age 12h        # a copied Cookie: line
   FLASK_SECRET_KEY=dev cookiecodec decode 'eyJ1c2VyIjoiYWRhIn0.Z0f2bA.xyz...'
+  cookiecodec decode --format gorilla --hash-key-file hash.key \
+      --block-key-file block.key --name session-name 'MTczMjk...'
 ` + exitStatuses
 
 const usageInspect = `usage: cookiecodec inspect [--json] [--name N] [VALUE|-]
@@ -228,7 +241,8 @@ Show what a cookie claims, without any key: format and version, mode, key
 id, issued-at and age, and sizes. For a signed cookie, which the client can
 read anyway, also the payload, marked UNVERIFIED. Nothing inspect prints
 is authenticated: anyone can make a cookie that shows these values. Use
-decode to verify. Flask cookies show their timestamp and payload.
+decode to verify. Flask cookies show their timestamp and payload, gorilla
+cookies their timestamp and the length of their body.
 
 VALUE is read as by decode: a value, Cookie or Set-Cookie lines, a cookie
 list, a browser cookie-table row, a cookie-jar line, "name: value", or a
