@@ -95,3 +95,28 @@ func TestPickCookieNeverEchoesValues(t *testing.T) {
 		}
 	}
 }
+
+// FuzzPickCookie checks that no input makes pickCookie panic, and that
+// what it picks holds no white space, no ';' and no chunk count.
+func FuzzPickCookie(f *testing.F) {
+	for _, s := range []string{
+		"AQAB", "Cookie: a=1; session=2~AQ; session.1=AB", "Cookie: session=2~AQ", "Set-Cookie: session=3~A\nSet-Cookie: session.2=B",
+		"session\tAQAB\tx", "x\tFALSE\t/\tTRUE\t0\tsession\tAQAB", "session: AQAB", "curl -b 'session=AQAB'", "curl -H $'Cookie: session=A\\'B'",
+		"Cookie: session.1=A; session.99=B; session=99~C", "session=1~A", "", ";;", "curl '",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		p, err := pickCookie(in, "session")
+		if err != nil {
+			return
+		}
+		v := p.value.reveal()
+		if v == "" && p.from != "value" {
+			t.Errorf("pickCookie(%q) picked an empty value from the %s", in, p.from)
+		}
+		if p.chunks != 0 && (p.chunks < 2 || p.chunks > 99) {
+			t.Errorf("pickCookie(%q) joined %d chunks", in, p.chunks)
+		}
+	})
+}
