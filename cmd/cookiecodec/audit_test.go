@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cookiecodec/cookiecodec"
 )
 
 // TestCrackWorker checks the hand-built HMAC-SHA1 pair against cookies
@@ -249,5 +251,20 @@ func TestWeakSecretWarnings(t *testing.T) {
 	path, _ = initKeys(t)
 	if r := runCmd(t, "", "keys", "list", path); strings.Contains(r.stderr, "warning") {
 		t.Errorf("keys list warned of a key made by keys init: %q", r.stderr)
+	}
+	// A key file with a hand-written key: every keys command that reads it warns.
+	k, err := cookiecodec.ParseKey(weak)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := cookiecodec.NewKeyFile(cookiecodec.KeyEntry{Key: k, Status: cookiecodec.StatusPrimary, Created: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cookiecodec.SaveKeyFile(path, f); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"keys", "list", path}, {"keys", "add", path}} {
+		runCmd(t, "", args...).want(t, exitOK, "warning: key "+k.ID().String()+" does not look random")
 	}
 }

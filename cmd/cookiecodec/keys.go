@@ -115,13 +115,15 @@ func (c *cli) keyFileError(path string, err error) int {
 // that concurrent commands never lose each other's changes. It reports a
 // failure and returns ok false.
 func (c *cli) updateKeyFile(path string, update func(*cookiecodec.KeyFile) (*cookiecodec.KeyFile, error)) (status int, ok bool) {
-	if _, err := cookiecodec.UpdateKeyFile(path, update); err != nil {
+	f, err := cookiecodec.UpdateKeyFile(path, update)
+	if err != nil {
 		var soon *retireTooSoon
 		if errors.As(err, &soon) {
 			return c.retireRefused(soon), false
 		}
 		return c.keyFileError(path, err), false
 	}
+	c.warnWeakKeys(f.Keyring())
 	return exitOK, true
 }
 
