@@ -87,7 +87,7 @@ func (s *Session) SetSubject(subject string) error {
 				"method", s.req.Method, "path", s.req.URL.Path, "err", err)
 		}
 	}
-	s.lock()
+	s.lockWrite()
 	defer s.mu.Unlock()
 	s.data[subjectKey] = subject
 	s.data[subjectAtKey] = at.UnixMicro()
@@ -102,6 +102,6 @@ func (s *Session) Subject() string {
 		return ""
 	}
 	defer s.mu.Unlock()
-	subject, _ := s.data[subjectKey].(string)
+	subject, _ := getAs[string](s.values(), subjectKey)
 	return subject
 }
