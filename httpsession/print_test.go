@@ -34,3 +34,19 @@ func TestSessionString(t *testing.T) {
 		}
 	}
 }
+
+// TestLazySessionString checks that String counts the keys of a session
+// still read as a View.
+func TestLazySessionString(t *testing.T) {
+	m, _ := newMiddleware(t, nil, Options{})
+	login := serve(t, m, func(w http.ResponseWriter, r *http.Request) {
+		From(r).Set("user", "Harry")
+		From(r).Set("visits", 3)
+	})
+	serve(t, m, func(w http.ResponseWriter, r *http.Request) {
+		From(r).Len()
+		if got, want := From(r).String(), "httpsession.Session(2 keys)"; got != want {
+			t.Errorf("String() = %q, want %q", got, want)
+		}
+	}, login.Cookies()...)
+}

@@ -107,10 +107,11 @@ func (s *Session) String() string {
 	if !s.loaded {
 		return "httpsession.Session(not loaded)"
 	}
-	if len(s.data) == 1 {
+	n := s.values().len()
+	if n == 1 {
 		return "httpsession.Session(1 key)"
 	}
-	return "httpsession.Session(" + strconv.Itoa(len(s.data)) + " keys)"
+	return "httpsession.Session(" + strconv.Itoa(n) + " keys)"
 }
 
 // GoString is the same as [Session.String], so %#v does not reveal the
