@@ -53,7 +53,8 @@ func (c *sessionContext) Value(key any) any {
 // a request that only reads its session (Get, Len, Permanent, Info and the
 // like) reads the values from the cookie's payload in place: the session's
 // map is built only when a method writes or iterates it (Set, Delete,
-// Clear, Keys, Flashes, MarkModified) or the session is re-issued. A
+// Clear, Keys, Flashes, MarkModified), when Get returns a slice or map
+// (which the caller may change in place), or the session is re-issued. A
 // middleware with a check that needs the map (revocation) always builds it.
 //
 // Every method is safe on a nil *Session, which [From] returns for a request
@@ -245,7 +246,24 @@ func (s *Session) Get(key string) (any, bool) {
 		return nil, false
 	}
 	defer s.mu.Unlock()
-	return s.values().get(key)
+	v, ok := s.values().get(key)
+	if ok && s.lazy && shared(v) {
+		// A View decodes a new slice or map on every call: take the one
+		// in the map, which a change made in place reaches.
+		s.writable()
+		v, ok = s.data[key]
+	}
+	return v, ok
+}
+
+// shared reports whether v is a value that a change made in place alters,
+// which a View of the cookie cannot hand out as the session's own.
+func shared(v any) bool {
+	switch v.(type) {
+	case []any, map[string]any, cookiecodec.Session, []byte:
+		return true
+	}
+	return false
 }
 
 // Get returns the value stored under key as a T, and whether there is one
@@ -257,6 +275,11 @@ func Get[T any](s *Session, key string) (T, bool) {
 		return zero, false
 	}
 	defer s.mu.Unlock()
+	var zero T
+	if _, untyped := any(&zero).(*any); s.lazy && (untyped || shared(any(zero))) {
+		// As in Session.Get: the map's value, not a View's copy.
+		s.writable()
+	}
 	return getAs[T](s.values(), key)
 }
 

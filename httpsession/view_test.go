@@ -85,3 +85,39 @@ func TestLazySessionReissues(t *testing.T) {
 		}
 	}, resp.Cookies()...)
 }
+
+// TestLazySessionInPlaceChange checks the promise of Session.Get: the
+// value is the session's own, so that a slice or map changed in place and
+// followed by MarkModified is saved, even when the session was a View of
+// its cookie when Get returned it.
+func TestLazySessionInPlaceChange(t *testing.T) {
+	m, _ := newMiddleware(t, nil, Options{})
+	login := serve(t, m, func(w http.ResponseWriter, r *http.Request) {
+		From(r).Set("cart", []any{"apple"})
+		From(r).Set("prefs", map[string]any{"theme": "light"})
+		From(r).Set("list", []any{1})
+	})
+	resp := serve(t, m, func(w http.ResponseWriter, r *http.Request) {
+		s := From(r)
+		v, _ := s.Get("cart")
+		v.([]any)[0] = "pear"
+		p, _ := Get[map[string]any](s, "prefs")
+		p["theme"] = "dark"
+		l, _ := Get[any](s, "list")
+		l.([]any)[0] = 2
+		s.MarkModified()
+	}, login.Cookies()...)
+	serve(t, m, func(w http.ResponseWriter, r *http.Request) {
+		v, _ := From(r).Get("cart")
+		if cart, _ := v.([]any); len(cart) != 1 || cart[0] != "pear" {
+			t.Errorf("cart = %v after an in-place change and MarkModified, want [pear]", v)
+		}
+		p, _ := Get[map[string]any](From(r), "prefs")
+		if p["theme"] != "dark" {
+			t.Errorf("prefs = %v after an in-place change and MarkModified, want theme dark", p)
+		}
+		if l, _ := Get[[]any](From(r), "list"); len(l) != 1 || l[0] != int64(2) {
+			t.Errorf("list = %v after an in-place change and MarkModified, want [2]", l)
+		}
+	}, resp.Cookies()...)
+}
