@@ -314,6 +314,7 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 		return nil
 	}
 	var cookies []string
+	ended := false // the session was logged out, expired, timed out or revoked
 	switch {
 	case s.values().len() == 0:
 		// Delete the cookie of a session emptied here, and of one that
@@ -322,6 +323,7 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 		if !s.hadCookie || !s.modified && !errors.Is(s.loadErr, cookiecodec.ErrExpired) && !errors.Is(s.loadErr, ErrRevoked) {
 			break
 		}
+		ended = true
 		cookies = append(cookies, m.deletion(m.name))
 		for _, i := range s.requestCookies().chunks() {
 			cookies = append(cookies, m.deletion(chunkName(m.name, i)))
@@ -336,7 +338,7 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 			return err
 		}
 	}
-	cookies = append(cookies, m.legacyDeletions(s)...)
+	cookies = append(cookies, m.legacyDeletions(s, ended)...)
 	if s.accessed || len(cookies) > 0 {
 		addVaryCookie(h)
 	}

@@ -51,6 +51,8 @@ type Legacy struct {
 	// KeepCookie leaves a legacy cookie of another name in place instead
 	// of deleting it, for the length of a rolling deploy during which
 	// servers that read only the legacy format still serve some requests.
+	// The cookie is deleted all the same when the session ends: emptied
+	// (at logout), expired, timed out or revoked.
 	KeepCookie bool
 }
 
@@ -156,14 +158,17 @@ func (m *Middleware) fallbackDecode(r *http.Request, value string, nativeErr err
 // loaded from them or from a valid native cookie: a legacy cookie is
 // never deleted while it is all that holds the user's session, nor when
 // it was rejected, since servers still running the old format might yet
-// read it.
-func (m *Middleware) legacyDeletions(s *Session) []string {
-	if s.state != MigratedCookie && s.state != ValidCookie {
+// read it. When the session ended (it was emptied, or its cookie expired,
+// timed out or was revoked), every legacy cookie is deleted, those of
+// KeepCookie included: left in place, it would open the session again on
+// the next request.
+func (m *Middleware) legacyDeletions(s *Session, ended bool) []string {
+	if !ended && s.state != MigratedCookie && s.state != ValidCookie {
 		return nil
 	}
 	var out []string
 	for _, f := range m.fallbacks {
-		if !f.other || f.KeepCookie {
+		if !f.other || f.KeepCookie && !ended {
 			continue
 		}
 		if _, err := s.req.Cookie(f.CookieName); err != nil {

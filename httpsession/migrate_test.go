@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cookiecodec/cookiecodec"
 )
@@ -147,6 +148,44 @@ func TestLegacyOptions(t *testing.T) {
 			_, err := New(dec, Options{CookieName: "session", Legacy: []Legacy{tc.l}})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("New(Legacy %+v) err = %v, want %q", tc.l, err, tc.want)
+			}
+		})
+	}
+}
+
+// TestMigrateKeptCookieEnds checks that a legacy cookie kept with
+// KeepCookie does not outlive the session migrated from it: when the user
+// logs out, or the native session times out, the legacy cookie is deleted
+// with the native one, rather than opening the session again on the next
+// request.
+func TestMigrateKeptCookieEnds(t *testing.T) {
+	legacy := newCodec(t, nil, cookiecodec.Options{})
+	old, err := legacy.Encode("old", cookiecodec.Session{"user": "Sally"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		end  func(c *clockClient) *http.Response
+	}{
+		{"logout", func(c *clockClient) *http.Response { return c.at(time.Minute, func(s *Session) { s.Clear() }) }},
+		{"idle timeout", func(c *clockClient) *http.Response { return c.at(2*time.Hour, func(s *Session) { s.Get("user") }) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newClockClient(t, Options{IdleTimeout: time.Hour, Legacy: []Legacy{{Decoder: legacy, CookieName: "old", KeepCookie: true}}})
+			c.jar["old"] = &http.Cookie{Name: "old", Value: old}
+			if user, st, err := c.user(0); user != "Sally" || st != MigratedCookie {
+				t.Fatalf("first request: user %q, state %v, %v; want Sally, migrated", user, st, err)
+			}
+			if _, ok := c.jar["session"]; !ok {
+				t.Fatal("the migrated session was not re-issued")
+			}
+			resp := tc.end(c)
+			if _, ok := c.jar["old"]; ok {
+				t.Errorf("Set-Cookie = %q, want the kept legacy cookie deleted once the session ended", setCookies(resp))
+			}
+			if user, st, _ := c.user(2*time.Hour + time.Second); user != "" {
+				t.Errorf("after the session ended: user %q, state %v; want no session", user, st)
 			}
 		})
 	}
