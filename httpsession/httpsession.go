@@ -338,7 +338,9 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 			return err
 		}
 	}
-	cookies = append(cookies, m.legacyDeletions(s, ended)...)
+	// Legacy deletions come first: one of the native cookie's name must
+	// reach a browser before the native cookie, or it would delete it.
+	cookies = append(m.legacyDeletions(s, ended), cookies...)
 	if s.accessed || len(cookies) > 0 {
 		addVaryCookie(h)
 	}

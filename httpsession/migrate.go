@@ -162,23 +162,48 @@ func (m *Middleware) fallbackDecode(r *http.Request, value string, nativeErr err
 // timed out or was revoked), every legacy cookie is deleted, those of
 // KeepCookie included: left in place, it would open the session again on
 // the next request.
+//
+// With [Options.Partitioned], a legacy cookie is deleted without the
+// attribute, as the legacy formats set it (and with it too, in case its
+// format was partitioned): browsers keep partitioned cookies apart from
+// unpartitioned ones of the same name and delete only the one the
+// deletion matches. For the same reason a legacy cookie of the native
+// name, which the partitioned native cookie does not replace, is deleted
+// when the session migrates from it or ends.
 func (m *Middleware) legacyDeletions(s *Session, ended bool) []string {
 	if !ended && s.state != MigratedCookie && s.state != ValidCookie {
 		return nil
 	}
 	var out []string
+	sameName := false
 	for _, f := range m.fallbacks {
-		if !f.other || f.KeepCookie && !ended {
+		if !f.other {
+			if m.partitioned && s.hadCookie && !sameName && (ended || s.state == MigratedCookie) {
+				sameName = true
+				out = append(out, m.legacyDeletion(m.name, f.Path, f.Domain, false))
+			}
+			continue
+		}
+		if f.KeepCookie && !ended {
 			continue
 		}
 		if _, err := s.req.Cookie(f.CookieName); err != nil {
 			continue
 		}
-		c := m.cookie(f.CookieName)
-		c.Path, c.Domain = f.Path, f.Domain
-		c.MaxAge = -1
-		c.Expires = time.Unix(0, 0).UTC()
-		out = append(out, c.String())
+		out = append(out, m.legacyDeletion(f.CookieName, f.Path, f.Domain, false))
+		if m.partitioned {
+			out = append(out, m.legacyDeletion(f.CookieName, f.Path, f.Domain, true))
+		}
 	}
 	return out
+}
+
+// legacyDeletion returns the Set-Cookie header value that deletes the
+// cookie called name with the given Path, Domain and Partitioned.
+func (m *Middleware) legacyDeletion(name, path, domain string, partitioned bool) string {
+	c := m.cookie(name)
+	c.Path, c.Domain, c.Partitioned = path, domain, partitioned
+	c.MaxAge = -1
+	c.Expires = time.Unix(0, 0).UTC()
+	return c.String()
 }

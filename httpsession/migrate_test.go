@@ -190,3 +190,44 @@ func TestMigrateKeptCookieEnds(t *testing.T) {
 		})
 	}
 }
+
+// TestMigratePartitioned checks the deletion of legacy cookies by a
+// middleware whose cookie is Partitioned: the legacy formats set
+// unpartitioned cookies, which browsers keep apart from partitioned ones
+// of the same name and delete only with a Set-Cookie without the
+// attribute. Left in place, a legacy cookie would open the session again
+// after logout. A legacy cookie of the native name is deleted before the
+// native cookie is set, so that a browser ignoring Partitioned keeps the
+// new one.
+func TestMigratePartitioned(t *testing.T) {
+	legacy := newCodec(t, nil, cookiecodec.Options{})
+	for _, tc := range []struct {
+		name   string
+		cookie string // the legacy cookie's name
+		l      Legacy
+	}{
+		{"other name", "old", Legacy{Decoder: legacy, CookieName: "old"}},
+		{"same name", "session", Legacy{Decoder: legacy}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v, err := legacy.Encode(tc.cookie, cookiecodec.Session{"user": "Sally"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, _ := newMiddleware(t, nil, Options{Partitioned: true, Legacy: []Legacy{tc.l}})
+			resp := serve(t, m, func(w http.ResponseWriter, r *http.Request) { From(r).Get("user") }, &http.Cookie{Name: tc.cookie, Value: v})
+			deleted, set := -1, -1
+			for i, c := range resp.Cookies() {
+				switch {
+				case c.Name == tc.cookie && c.MaxAge < 0 && !c.Partitioned && deleted < 0:
+					deleted = i
+				case c.Name == "session" && c.MaxAge >= 0 && c.Partitioned:
+					set = i
+				}
+			}
+			if deleted < 0 || set < 0 || tc.cookie == "session" && deleted > set {
+				t.Errorf("Set-Cookie = %q, want %s deleted without Partitioned and a partitioned session set after it", setCookies(resp), tc.cookie)
+			}
+		})
+	}
+}
