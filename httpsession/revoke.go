@@ -130,7 +130,7 @@ type Revoker struct {
 
 // A cacheEntry is an answer of the store.
 type cacheEntry struct {
-	before time.Time     // the subject's revocation time, zero if none
+	before time.Time     // the subject's revocation time, zero if none; with err, the last known
 	err    error         // the store's failure, nil if it answered
 	until  time.Duration // when the answer goes stale, on Revoker.clock
 }
@@ -239,7 +239,9 @@ func (r *Revoker) Revoke(ctx context.Context, subject string) error {
 // be used, an error wrapping [ErrRevoked] if it was revoked, and one
 // wrapping [ErrRevocationUnavailable] if the store failed or did not
 // answer in time (whether the session is then accepted is up to the
-// caller: a [Middleware] follows [RevokerOptions.FailOpen]). A session
+// caller: a [Middleware] follows [RevokerOptions.FailOpen]), unless a
+// revocation time it still caches from an earlier answer revokes the
+// session, which is then [ErrRevoked] all the same. A session
 // issued at the very microsecond of a revocation is not revoked by it.
 // Check answers from the cache when it can, and asks the store once for
 // all the concurrent checks of one subject when it cannot.
@@ -251,14 +253,11 @@ func (r *Revoker) Check(ctx context.Context, subject string, issued time.Time) e
 	if err != nil {
 		return err
 	}
-	if e.err != nil {
-		return e.err
-	}
 	if truncMicro(issued).Before(e.before) {
 		return fmt.Errorf("%w: issued at %s, before the revocation at %s",
 			ErrRevoked, issued.UTC().Format(time.RFC3339Nano), e.before.UTC().Format(time.RFC3339Nano))
 	}
-	return nil
+	return e.err
 }
 
 // IssueTime returns the time to record as the issue time of a session for
@@ -337,11 +336,11 @@ func (r *Revoker) record(subject string, e cacheEntry) cacheEntry {
 	now := r.clock()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if e.err == nil {
-		for _, gen := range []map[string]cacheEntry{r.cur, r.prev} {
-			if old, ok := gen[subject]; ok && old.err == nil && old.before.After(e.before) {
-				e.before = old.before
-			}
+	// A failure keeps the revocation time known before it, so that what
+	// was revoked stays revoked while the store is down.
+	for _, gen := range []map[string]cacheEntry{r.cur, r.prev} {
+		if old, ok := gen[subject]; ok && old.before.After(e.before) {
+			e.before = old.before
 		}
 	}
 	_, update := r.cur[subject]

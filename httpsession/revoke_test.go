@@ -480,3 +480,29 @@ func BenchmarkRevokerCheck(b *testing.B) {
 		}
 	}
 }
+
+// TestRevokerRemembersDuringOutage checks that a revocation the Revoker
+// knows of still revokes once the store fails: the failure is cached in
+// place of the store's last answer, but the revocation time it gave is
+// kept, so that a middleware with FailOpen does not let the revoked
+// session through during the outage.
+func TestRevokerRemembersDuringOutage(t *testing.T) {
+	clk := newClock()
+	r, store := newRevoker(t, clk, RevokerOptions{FailOpen: true})
+	issued := clk.now()
+	clk.advance(time.Second)
+	if err := r.Revoke(context.Background(), "harry"); err != nil {
+		t.Fatal(err)
+	}
+	clk.advance(2 * DefaultRevocationCacheFor)
+	down := error(errors.New("connection refused"))
+	store.fail.Store(&down)
+	for range 2 { // the failure, then the failure from the cache
+		if err := r.Check(context.Background(), "harry", issued); !errors.Is(err, ErrRevoked) {
+			t.Errorf("Check(revoked session) with the store down = %v, want ErrRevoked", err)
+		}
+	}
+	if err := r.Check(context.Background(), "harry", clk.now()); !errors.Is(err, ErrRevocationUnavailable) {
+		t.Errorf("Check(later session) with the store down = %v, want ErrRevocationUnavailable", err)
+	}
+}
