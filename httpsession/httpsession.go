@@ -314,7 +314,7 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 		return nil
 	}
 	var cookies []string
-	ended := false // the session was logged out, expired, timed out or revoked
+	ended := s.cleared // the session was logged out, expired, timed out or revoked
 	switch {
 	case s.values().len() == 0:
 		// Delete the cookie of a session emptied here, and of one that

@@ -51,8 +51,8 @@ type Legacy struct {
 	// KeepCookie leaves a legacy cookie of another name in place instead
 	// of deleting it, for the length of a rolling deploy during which
 	// servers that read only the legacy format still serve some requests.
-	// The cookie is deleted all the same when the session ends: emptied
-	// (at logout), expired, timed out or revoked.
+	// The cookie is deleted all the same when the session ends: cleared
+	// or emptied (at logout), expired, timed out or revoked.
 	KeepCookie bool
 }
 
@@ -158,10 +158,10 @@ func (m *Middleware) fallbackDecode(r *http.Request, value string, nativeErr err
 // loaded from them or from a valid native cookie: a legacy cookie is
 // never deleted while it is all that holds the user's session, nor when
 // it was rejected, since servers still running the old format might yet
-// read it. When the session ended (it was emptied, or its cookie expired,
-// timed out or was revoked), every legacy cookie is deleted, those of
-// KeepCookie included: left in place, it would open the session again on
-// the next request.
+// read it. When the session ended (it was cleared or emptied, or its
+// cookie expired, timed out or was revoked), every legacy cookie is
+// deleted, those of KeepCookie included: left in place, it would open the
+// session again on the next request.
 //
 // With [Options.Partitioned], a legacy cookie is deleted without the
 // attribute, as the legacy formats set it (and with it too, in case its

@@ -169,6 +169,9 @@ func TestMigrateKeptCookieEnds(t *testing.T) {
 		end  func(c *clockClient) *http.Response
 	}{
 		{"logout", func(c *clockClient) *http.Response { return c.at(time.Minute, func(s *Session) { s.Clear() }) }},
+		{"logout with a flash", func(c *clockClient) *http.Response {
+			return c.at(time.Minute, func(s *Session) { s.Clear(); s.Flash("You were logged out") })
+		}},
 		{"idle timeout", func(c *clockClient) *http.Response { return c.at(2*time.Hour, func(s *Session) { s.Get("user") }) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -84,6 +84,7 @@ type Session struct {
 	modified  bool  // data changed since it was loaded
 	committed bool  // the response's headers were written
 	late      bool  // data changed after they were
+	cleared   bool  // Clear was called: the user logged out
 
 	flashesRead bool    // Flashes took the flashed messages out of data
 	flashes     []Flash // what it took, returned again in this request
@@ -326,6 +327,7 @@ func (s *Session) Clear() {
 	}
 	defer s.mu.Unlock()
 	clear(s.data)
+	s.cleared = true
 	s.changed()
 }
 
