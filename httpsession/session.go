@@ -88,6 +88,7 @@ type Session struct {
 
 	flashesRead bool    // Flashes took the flashed messages out of data
 	flashes     []Flash // what it took, returned again in this request
+	flashList   []any   // the list of flashes FlashCategory last stored
 }
 
 // sessionValues holds what the cookie decoded to.
