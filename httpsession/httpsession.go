@@ -318,9 +318,11 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 	switch {
 	case s.values().len() == 0:
 		// Delete the cookie of a session emptied here, and of one that
-		// expired, timed out or was revoked, so that the browser stops
-		// sending it.
-		if !s.hadCookie || !s.modified && !errors.Is(s.loadErr, cookiecodec.ErrExpired) && !errors.Is(s.loadErr, ErrRevoked) {
+		// expired, timed out or was revoked (a legacy cookie's
+		// included), so that the browser stops sending it.
+		expired := errors.Is(s.loadErr, cookiecodec.ErrExpired) || errors.Is(s.loadErr, ErrRevoked)
+		ended = ended || expired
+		if !s.hadCookie || !s.modified && !expired {
 			break
 		}
 		ended = true

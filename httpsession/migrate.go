@@ -157,11 +157,12 @@ func (m *Middleware) fallbackDecode(r *http.Request, value string, nativeErr err
 // legacy cookies of other names that s's request carried, once s was
 // loaded from them or from a valid native cookie: a legacy cookie is
 // never deleted while it is all that holds the user's session, nor when
-// it was rejected, since servers still running the old format might yet
-// read it. When the session ended (it was cleared or emptied, or its
-// cookie expired, timed out or was revoked), every legacy cookie is
-// deleted, those of KeepCookie included: left in place, it would open the
-// session again on the next request.
+// it was rejected as invalid, since servers still running the old format
+// might yet read it. When the session ended (it was cleared or emptied,
+// or its cookie, native or legacy, expired, timed out or was revoked),
+// every legacy cookie is deleted, those of KeepCookie included: left in
+// place, it would open the session again on the next request, or be sent
+// only to be rejected.
 //
 // With [Options.Partitioned], a legacy cookie is deleted without the
 // attribute, as the legacy formats set it (and with it too, in case its

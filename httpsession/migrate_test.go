@@ -1,6 +1,7 @@
 package httpsession
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -232,5 +233,32 @@ func TestMigratePartitioned(t *testing.T) {
 				t.Errorf("Set-Cookie = %q, want %s deleted without Partitioned and a partitioned session set after it", setCookies(resp), tc.cookie)
 			}
 		})
+	}
+}
+
+// TestMigrateRevokedLegacyDeleted checks that a legacy cookie whose
+// session is revoked is deleted, as a revoked native cookie is, rather
+// than sent and rejected on every request.
+func TestMigrateRevokedLegacyDeleted(t *testing.T) {
+	clk := newClock()
+	rv, _ := newRevoker(t, clk, RevokerOptions{})
+	legacy := newCodec(t, nil, cookiecodec.Options{})
+	old, err := legacy.Encode("old", cookiecodec.Session{subjectKey: "harry", subjectAtKey: clk.now().UnixMicro()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.advance(time.Second)
+	if err := rv.Revoke(context.Background(), "harry"); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := newMiddleware(t, nil, Options{Revoker: rv, Legacy: []Legacy{{Decoder: legacy, CookieName: "old"}}})
+	var loadErr error
+	resp := serve(t, m, func(w http.ResponseWriter, r *http.Request) { _, loadErr = From(r).LoadState() }, &http.Cookie{Name: "old", Value: old})
+	if !errors.Is(loadErr, ErrRevoked) {
+		t.Fatalf("LoadState err = %v, want ErrRevoked", loadErr)
+	}
+	cs := resp.Cookies()
+	if len(cs) != 1 || cs[0].Name != "old" || cs[0].MaxAge >= 0 {
+		t.Errorf("Set-Cookie = %q, want the revoked legacy cookie deleted", setCookies(resp))
 	}
 }
