@@ -314,14 +314,15 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 		return nil
 	}
 	var cookies []string
-	ended := s.cleared // the session was logged out, expired, timed out or revoked
+	// The session the cookie held ended here: logged out, expired, timed
+	// out or revoked, whatever the handler stored since.
+	expired := errors.Is(s.loadErr, cookiecodec.ErrExpired) || errors.Is(s.loadErr, ErrRevoked)
+	ended := s.cleared || expired
 	switch {
 	case s.values().len() == 0:
 		// Delete the cookie of a session emptied here, and of one that
 		// expired, timed out or was revoked (a legacy cookie's
 		// included), so that the browser stops sending it.
-		expired := errors.Is(s.loadErr, cookiecodec.ErrExpired) || errors.Is(s.loadErr, ErrRevoked)
-		ended = ended || expired
 		if !s.hadCookie || !s.modified && !expired {
 			break
 		}

@@ -174,6 +174,9 @@ func TestMigrateKeptCookieEnds(t *testing.T) {
 			return c.at(time.Minute, func(s *Session) { s.Clear(); s.Flash("You were logged out") })
 		}},
 		{"idle timeout", func(c *clockClient) *http.Response { return c.at(2*time.Hour, func(s *Session) { s.Get("user") }) }},
+		{"idle timeout, then a new session", func(c *clockClient) *http.Response {
+			return c.at(2*time.Hour, func(s *Session) { s.Set("csrf", "token") })
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newClockClient(t, Options{IdleTimeout: time.Hour, Legacy: []Legacy{{Decoder: legacy, CookieName: "old", KeepCookie: true}}})
