@@ -71,10 +71,10 @@ type Session struct {
 	rc        *requestCookies
 	loaded    bool // the cookie was read
 	hadCookie bool // the request carried the cookie or a chunk of it
-	// The session's values sit one pointer away, in a *sessionValues that
-	// loadLocked sets, because fmt prints maps at every depth: a *Session
-	// printed where fmt cannot call [Session.Format] (in an unexported
-	// field) shows this pointer's address, not the plaintext.
+	// The session's values (and flashed messages) sit one pointer away,
+	// in a *sessionValues that loadLocked sets, because fmt prints maps
+	// and slices at every depth: a Session printed where fmt cannot call
+	// [Session.Format] shows this pointer's address, not the plaintext.
 	*sessionValues
 	info      cookiecodec.Info
 	valid     bool // data came from a cookie the codec accepted
@@ -85,17 +85,18 @@ type Session struct {
 	committed bool  // the response's headers were written
 	late      bool  // data changed after they were
 	cleared   bool  // Clear was called: the user logged out
-
-	flashesRead bool    // Flashes took the flashed messages out of data
-	flashes     []Flash // what it took, returned again in this request
-	flashList   []any   // the list of flashes FlashCategory last stored
 }
 
-// sessionValues holds what the cookie decoded to.
+// sessionValues holds what the cookie decoded to, and the flashed
+// messages taken out of it, which are plaintext too.
 type sessionValues struct {
 	data cookiecodec.Session // never nil once loaded, unless lazy
 	view cookiecodec.View    // the cookie's session, while lazy
 	lazy bool                // data is still view: nothing wrote or iterated
+
+	flashesRead bool    // Flashes took the flashed messages out of data
+	flashes     []Flash // what it took, returned again in this request
+	flashList   []any   // the list of flashes FlashCategory last stored
 }
 
 // String describes s without its values, which are plaintext that logs
