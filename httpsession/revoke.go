@@ -265,8 +265,8 @@ func (r *Revoker) Check(ctx context.Context, subject string, issued time.Time) e
 // revocation time if that is later, as it may be when another server's
 // clock runs ahead, so that a session issued right after a revocation is
 // never revoked by it. It asks the store without the cache, and returns
-// now and the store's error, wrapping [ErrRevocationUnavailable], if that
-// fails. [Session.SetSubject] calls it; call it yourself to use a Revoker
+// the store's error, wrapping [ErrRevocationUnavailable], if that fails,
+// with now or the revocation time the cache holds if that is later. [Session.SetSubject] calls it; call it yourself to use a Revoker
 // with sessions of your own.
 func (r *Revoker) IssueTime(ctx context.Context, subject string) (time.Time, error) {
 	start := r.clock()
@@ -278,6 +278,11 @@ func (r *Revoker) IssueTime(ctx context.Context, subject string) (time.Time, err
 		return r.store.RevokedBefore(ctx, subject)
 	})
 	if err != nil {
+		// The revocation time cached earlier, if later than now, still
+		// holds: a session issued before it would be revoked by it.
+		if cached := r.cachedBefore(subject); cached.After(now) {
+			return cached, err
+		}
 		return now, err
 	}
 	r.record(subject, cacheEntry{before: before, until: start + r.cacheFor})
@@ -285,6 +290,20 @@ func (r *Revoker) IssueTime(ctx context.Context, subject string) (time.Time, err
 		return truncMicro(before), nil
 	}
 	return now, nil
+}
+
+// cachedBefore returns the latest revocation time the cache holds for
+// subject, however old the answer: revocations never move back.
+func (r *Revoker) cachedBefore(subject string) time.Time {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	var before time.Time
+	for _, gen := range []map[string]cacheEntry{r.cur, r.prev} {
+		if e, ok := gen[subject]; ok && e.before.After(before) {
+			before = e.before
+		}
+	}
+	return before
 }
 
 // lookup returns the cached answer for subject, or asks the store.
