@@ -1,8 +1,10 @@
 package httpsession
 
 import (
+	"errors"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/cookiecodec/cookiecodec"
 )
@@ -120,4 +122,46 @@ func TestLazySessionInPlaceChange(t *testing.T) {
 			t.Errorf("list = %v after an in-place change and MarkModified, want [2]", l)
 		}
 	}, resp.Cookies()...)
+}
+
+// TestLazySessionTimeouts checks that the View path enforces the idle and
+// absolute timeouts as the map path does (the tests of lifetime_test.go
+// run on a codec without DecodeView): a timed-out session is rejected as
+// expired and its cookie deleted.
+func TestLazySessionTimeouts(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		opts  Options
+		after time.Duration
+	}{
+		{"idle", Options{IdleTimeout: time.Hour}, 2 * time.Hour},
+		{"absolute", Options{AbsoluteTimeout: time.Hour}, 2 * time.Hour},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, _ := newMiddleware(t, nil, tc.opts)
+			// The codec's own clock is the real one: the middleware's
+			// starts there, so that issue times and login times agree.
+			start := time.Now()
+			m.now = func() time.Time { return start }
+			login := serve(t, m, func(w http.ResponseWriter, r *http.Request) { From(r).Set("user", "Harry") })
+			if _, ok := m.codec.(viewDecoder); !ok {
+				t.Fatal("the test's codec has no DecodeView")
+			}
+			m.now = func() time.Time { return start.Add(tc.after) }
+			var st LoadState
+			var err error
+			resp := serve(t, m, func(w http.ResponseWriter, r *http.Request) {
+				if user, _ := Get[string](From(r), "user"); user != "" {
+					t.Errorf("user = %q after the timeout, want none", user)
+				}
+				st, err = From(r).LoadState()
+			}, login.Cookies()...)
+			if st != RejectedCookie || !errors.Is(err, cookiecodec.ErrExpired) {
+				t.Errorf("LoadState() = %v, %v; want rejected, ErrExpired", st, err)
+			}
+			if cs := resp.Cookies(); len(cs) != 1 || cs[0].MaxAge >= 0 {
+				t.Errorf("Set-Cookie = %q, want the cookie deleted", setCookies(resp))
+			}
+		})
+	}
 }
