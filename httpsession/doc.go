@@ -77,8 +77,11 @@
 // [MigratedCookie]: it passes the same checks as a native one, is
 // re-issued in the codec's format when the response is sent (as a Stale
 // session is), and the legacy cookie, if it has another name, is deleted,
-// so that the next request carries only the native cookie. [Options.OnLoad]
-// counts the migrations, which tells when a legacy decoder can go.
+// so that the next request carries only the native cookie. A legacy
+// cookie left in place with [Legacy.KeepCookie] is deleted all the same
+// once its session ends (cleared, expired, timed out or revoked), so that
+// it cannot open it again. [Options.OnLoad] counts the migrations, which
+// tells when a legacy decoder can go.
 //
 // # Lifetimes and timeouts
 //

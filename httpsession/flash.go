@@ -47,7 +47,14 @@ func (s *Session) FlashCategory(category, message string) {
 		pair = flask.Tuple{category, message}
 	}
 	list, _ := s.data[flashesKey].([]any)
-	s.data[flashesKey] = append(slices.Clip(list), pair)
+	if len(list) == 0 || len(list) != len(s.flashList) || &list[0] != &s.flashList[0] {
+		// Not the list an earlier flash of this request made: another
+		// slice may share its array, so appending copies it. The list
+		// made here grows in place, so that n flashes cost O(n).
+		list = slices.Clip(list)
+	}
+	s.flashList = append(list, pair)
+	s.data[flashesKey] = s.flashList
 	s.changed()
 }
 

@@ -2,6 +2,7 @@ package httpsession
 
 import (
 	"net/http"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -120,4 +121,37 @@ func equalAny(a, b []any) bool {
 		}
 		return false
 	})
+}
+
+// TestFlashCostLinear checks that flashing n messages in one request costs
+// memory linear in n: the list grows in place rather than being copied by
+// every flash, which made a handler that flashes a message per item of
+// its input quadratic in that input.
+func TestFlashCostLinear(t *testing.T) {
+	const n, maxPerFlash = 4096, 512
+	m, _ := newMiddleware(t, nil, Options{ErrorHandler: func(http.ResponseWriter, *http.Request, error) {}})
+	serve(t, m, func(w http.ResponseWriter, r *http.Request) {
+		s := From(r)
+		s.Len()
+		got := allocatedBy(func() {
+			for range n {
+				s.Flash("x")
+			}
+		})
+		if per := got / n; per > maxPerFlash {
+			t.Errorf("%d flashes allocated %d bytes, %d per flash; want at most %d", n, got, per, maxPerFlash)
+		}
+		s.Clear()
+	})
+}
+
+// allocatedBy returns the bytes allocated while f runs, by every
+// goroutine: callers allow a margin far above what f should allocate.
+func allocatedBy(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
 }

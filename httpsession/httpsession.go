@@ -314,14 +314,19 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 		return nil
 	}
 	var cookies []string
+	// The session the cookie held ended here: logged out, expired, timed
+	// out or revoked, whatever the handler stored since.
+	expired := errors.Is(s.loadErr, cookiecodec.ErrExpired) || errors.Is(s.loadErr, ErrRevoked)
+	ended := s.cleared || expired
 	switch {
 	case s.values().len() == 0:
 		// Delete the cookie of a session emptied here, and of one that
-		// expired, timed out or was revoked, so that the browser stops
-		// sending it.
-		if !s.hadCookie || !s.modified && !errors.Is(s.loadErr, cookiecodec.ErrExpired) && !errors.Is(s.loadErr, ErrRevoked) {
+		// expired, timed out or was revoked (a legacy cookie's
+		// included), so that the browser stops sending it.
+		if !s.hadCookie || !s.modified && !expired {
 			break
 		}
+		ended = true
 		cookies = append(cookies, m.deletion(m.name))
 		for _, i := range s.requestCookies().chunks() {
 			cookies = append(cookies, m.deletion(chunkName(m.name, i)))
@@ -336,7 +341,9 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 			return err
 		}
 	}
-	cookies = append(cookies, m.legacyDeletions(s)...)
+	// Legacy deletions come first: one of the native cookie's name must
+	// reach a browser before the native cookie, or it would delete it.
+	cookies = append(m.legacyDeletions(s, ended), cookies...)
 	if s.accessed || len(cookies) > 0 {
 		addVaryCookie(h)
 	}

@@ -51,6 +51,8 @@ type Legacy struct {
 	// KeepCookie leaves a legacy cookie of another name in place instead
 	// of deleting it, for the length of a rolling deploy during which
 	// servers that read only the legacy format still serve some requests.
+	// The cookie is deleted all the same when the session ends: cleared
+	// or emptied (at logout), expired, timed out or revoked.
 	KeepCookie bool
 }
 
@@ -155,25 +157,54 @@ func (m *Middleware) fallbackDecode(r *http.Request, value string, nativeErr err
 // legacy cookies of other names that s's request carried, once s was
 // loaded from them or from a valid native cookie: a legacy cookie is
 // never deleted while it is all that holds the user's session, nor when
-// it was rejected, since servers still running the old format might yet
-// read it.
-func (m *Middleware) legacyDeletions(s *Session) []string {
-	if s.state != MigratedCookie && s.state != ValidCookie {
+// it was rejected as invalid, since servers still running the old format
+// might yet read it. When the session ended (it was cleared or emptied,
+// or its cookie, native or legacy, expired, timed out or was revoked),
+// every legacy cookie is deleted, those of KeepCookie included: left in
+// place, it would open the session again on the next request, or be sent
+// only to be rejected.
+//
+// With [Options.Partitioned], a legacy cookie is deleted without the
+// attribute, as the legacy formats set it (and with it too, in case its
+// format was partitioned): browsers keep partitioned cookies apart from
+// unpartitioned ones of the same name and delete only the one the
+// deletion matches. For the same reason a legacy cookie of the native
+// name, which the partitioned native cookie does not replace, is deleted
+// when the session migrates from it or ends.
+func (m *Middleware) legacyDeletions(s *Session, ended bool) []string {
+	if !ended && s.state != MigratedCookie && s.state != ValidCookie {
 		return nil
 	}
 	var out []string
+	sameName := false
 	for _, f := range m.fallbacks {
-		if !f.other || f.KeepCookie {
+		if !f.other {
+			if m.partitioned && s.hadCookie && !sameName && (ended || s.state == MigratedCookie) {
+				sameName = true
+				out = append(out, m.legacyDeletion(m.name, f.Path, f.Domain, false))
+			}
+			continue
+		}
+		if f.KeepCookie && !ended {
 			continue
 		}
 		if _, err := s.req.Cookie(f.CookieName); err != nil {
 			continue
 		}
-		c := m.cookie(f.CookieName)
-		c.Path, c.Domain = f.Path, f.Domain
-		c.MaxAge = -1
-		c.Expires = time.Unix(0, 0).UTC()
-		out = append(out, c.String())
+		out = append(out, m.legacyDeletion(f.CookieName, f.Path, f.Domain, false))
+		if m.partitioned {
+			out = append(out, m.legacyDeletion(f.CookieName, f.Path, f.Domain, true))
+		}
 	}
 	return out
+}
+
+// legacyDeletion returns the Set-Cookie header value that deletes the
+// cookie called name with the given Path, Domain and Partitioned.
+func (m *Middleware) legacyDeletion(name, path, domain string, partitioned bool) string {
+	c := m.cookie(name)
+	c.Path, c.Domain, c.Partitioned = path, domain, partitioned
+	c.MaxAge = -1
+	c.Expires = time.Unix(0, 0).UTC()
+	return c.String()
 }

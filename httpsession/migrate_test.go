@@ -1,10 +1,12 @@
 package httpsession
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cookiecodec/cookiecodec"
 )
@@ -149,5 +151,117 @@ func TestLegacyOptions(t *testing.T) {
 				t.Fatalf("New(Legacy %+v) err = %v, want %q", tc.l, err, tc.want)
 			}
 		})
+	}
+}
+
+// TestMigrateKeptCookieEnds checks that a legacy cookie kept with
+// KeepCookie does not outlive the session migrated from it: when the user
+// logs out, or the native session times out, the legacy cookie is deleted
+// with the native one, rather than opening the session again on the next
+// request.
+func TestMigrateKeptCookieEnds(t *testing.T) {
+	legacy := newCodec(t, nil, cookiecodec.Options{})
+	old, err := legacy.Encode("old", cookiecodec.Session{"user": "Sally"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		end  func(c *clockClient) *http.Response
+	}{
+		{"logout", func(c *clockClient) *http.Response { return c.at(time.Minute, func(s *Session) { s.Clear() }) }},
+		{"logout with a flash", func(c *clockClient) *http.Response {
+			return c.at(time.Minute, func(s *Session) { s.Clear(); s.Flash("You were logged out") })
+		}},
+		{"idle timeout", func(c *clockClient) *http.Response { return c.at(2*time.Hour, func(s *Session) { s.Get("user") }) }},
+		{"idle timeout, then a new session", func(c *clockClient) *http.Response {
+			return c.at(2*time.Hour, func(s *Session) { s.Set("csrf", "token") })
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newClockClient(t, Options{IdleTimeout: time.Hour, Legacy: []Legacy{{Decoder: legacy, CookieName: "old", KeepCookie: true}}})
+			c.jar["old"] = &http.Cookie{Name: "old", Value: old}
+			if user, st, err := c.user(0); user != "Sally" || st != MigratedCookie {
+				t.Fatalf("first request: user %q, state %v, %v; want Sally, migrated", user, st, err)
+			}
+			if _, ok := c.jar["session"]; !ok {
+				t.Fatal("the migrated session was not re-issued")
+			}
+			resp := tc.end(c)
+			if _, ok := c.jar["old"]; ok {
+				t.Errorf("Set-Cookie = %q, want the kept legacy cookie deleted once the session ended", setCookies(resp))
+			}
+			if user, st, _ := c.user(2*time.Hour + time.Second); user != "" {
+				t.Errorf("after the session ended: user %q, state %v; want no session", user, st)
+			}
+		})
+	}
+}
+
+// TestMigratePartitioned checks the deletion of legacy cookies by a
+// middleware whose cookie is Partitioned: the legacy formats set
+// unpartitioned cookies, which browsers keep apart from partitioned ones
+// of the same name and delete only with a Set-Cookie without the
+// attribute. Left in place, a legacy cookie would open the session again
+// after logout. A legacy cookie of the native name is deleted before the
+// native cookie is set, so that a browser ignoring Partitioned keeps the
+// new one.
+func TestMigratePartitioned(t *testing.T) {
+	legacy := newCodec(t, nil, cookiecodec.Options{})
+	for _, tc := range []struct {
+		name   string
+		cookie string // the legacy cookie's name
+		l      Legacy
+	}{
+		{"other name", "old", Legacy{Decoder: legacy, CookieName: "old"}},
+		{"same name", "session", Legacy{Decoder: legacy}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v, err := legacy.Encode(tc.cookie, cookiecodec.Session{"user": "Sally"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, _ := newMiddleware(t, nil, Options{Partitioned: true, Legacy: []Legacy{tc.l}})
+			resp := serve(t, m, func(w http.ResponseWriter, r *http.Request) { From(r).Get("user") }, &http.Cookie{Name: tc.cookie, Value: v})
+			deleted, set := -1, -1
+			for i, c := range resp.Cookies() {
+				switch {
+				case c.Name == tc.cookie && c.MaxAge < 0 && !c.Partitioned && deleted < 0:
+					deleted = i
+				case c.Name == "session" && c.MaxAge >= 0 && c.Partitioned:
+					set = i
+				}
+			}
+			if deleted < 0 || set < 0 || tc.cookie == "session" && deleted > set {
+				t.Errorf("Set-Cookie = %q, want %s deleted without Partitioned and a partitioned session set after it", setCookies(resp), tc.cookie)
+			}
+		})
+	}
+}
+
+// TestMigrateRevokedLegacyDeleted checks that a legacy cookie whose
+// session is revoked is deleted, as a revoked native cookie is, rather
+// than sent and rejected on every request.
+func TestMigrateRevokedLegacyDeleted(t *testing.T) {
+	clk := newClock()
+	rv, _ := newRevoker(t, clk, RevokerOptions{})
+	legacy := newCodec(t, nil, cookiecodec.Options{})
+	old, err := legacy.Encode("old", cookiecodec.Session{subjectKey: "harry", subjectAtKey: clk.now().UnixMicro()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.advance(time.Second)
+	if err := rv.Revoke(context.Background(), "harry"); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := newMiddleware(t, nil, Options{Revoker: rv, Legacy: []Legacy{{Decoder: legacy, CookieName: "old"}}})
+	var loadErr error
+	resp := serve(t, m, func(w http.ResponseWriter, r *http.Request) { _, loadErr = From(r).LoadState() }, &http.Cookie{Name: "old", Value: old})
+	if !errors.Is(loadErr, ErrRevoked) {
+		t.Fatalf("LoadState err = %v, want ErrRevoked", loadErr)
+	}
+	cs := resp.Cookies()
+	if len(cs) != 1 || cs[0].Name != "old" || cs[0].MaxAge >= 0 {
+		t.Errorf("Set-Cookie = %q, want the revoked legacy cookie deleted", setCookies(resp))
 	}
 }

@@ -130,7 +130,7 @@ type Revoker struct {
 
 // A cacheEntry is an answer of the store.
 type cacheEntry struct {
-	before time.Time     // the subject's revocation time, zero if none
+	before time.Time     // the subject's revocation time, zero if none; with err, the last known
 	err    error         // the store's failure, nil if it answered
 	until  time.Duration // when the answer goes stale, on Revoker.clock
 }
@@ -239,7 +239,9 @@ func (r *Revoker) Revoke(ctx context.Context, subject string) error {
 // be used, an error wrapping [ErrRevoked] if it was revoked, and one
 // wrapping [ErrRevocationUnavailable] if the store failed or did not
 // answer in time (whether the session is then accepted is up to the
-// caller: a [Middleware] follows [RevokerOptions.FailOpen]). A session
+// caller: a [Middleware] follows [RevokerOptions.FailOpen]), unless a
+// revocation time it still caches from an earlier answer revokes the
+// session, which is then [ErrRevoked] all the same. A session
 // issued at the very microsecond of a revocation is not revoked by it.
 // Check answers from the cache when it can, and asks the store once for
 // all the concurrent checks of one subject when it cannot.
@@ -251,14 +253,11 @@ func (r *Revoker) Check(ctx context.Context, subject string, issued time.Time) e
 	if err != nil {
 		return err
 	}
-	if e.err != nil {
-		return e.err
-	}
 	if truncMicro(issued).Before(e.before) {
 		return fmt.Errorf("%w: issued at %s, before the revocation at %s",
 			ErrRevoked, issued.UTC().Format(time.RFC3339Nano), e.before.UTC().Format(time.RFC3339Nano))
 	}
-	return nil
+	return e.err
 }
 
 // IssueTime returns the time to record as the issue time of a session for
@@ -266,8 +265,8 @@ func (r *Revoker) Check(ctx context.Context, subject string, issued time.Time) e
 // revocation time if that is later, as it may be when another server's
 // clock runs ahead, so that a session issued right after a revocation is
 // never revoked by it. It asks the store without the cache, and returns
-// now and the store's error, wrapping [ErrRevocationUnavailable], if that
-// fails. [Session.SetSubject] calls it; call it yourself to use a Revoker
+// the store's error, wrapping [ErrRevocationUnavailable], if that fails,
+// with now or the revocation time the cache holds if that is later. [Session.SetSubject] calls it; call it yourself to use a Revoker
 // with sessions of your own.
 func (r *Revoker) IssueTime(ctx context.Context, subject string) (time.Time, error) {
 	start := r.clock()
@@ -279,6 +278,11 @@ func (r *Revoker) IssueTime(ctx context.Context, subject string) (time.Time, err
 		return r.store.RevokedBefore(ctx, subject)
 	})
 	if err != nil {
+		// The revocation time cached earlier, if later than now, still
+		// holds: a session issued before it would be revoked by it.
+		if cached := r.cachedBefore(subject); cached.After(now) {
+			return cached, err
+		}
 		return now, err
 	}
 	r.record(subject, cacheEntry{before: before, until: start + r.cacheFor})
@@ -286,6 +290,20 @@ func (r *Revoker) IssueTime(ctx context.Context, subject string) (time.Time, err
 		return truncMicro(before), nil
 	}
 	return now, nil
+}
+
+// cachedBefore returns the latest revocation time the cache holds for
+// subject, however old the answer: revocations never move back.
+func (r *Revoker) cachedBefore(subject string) time.Time {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	var before time.Time
+	for _, gen := range []map[string]cacheEntry{r.cur, r.prev} {
+		if e, ok := gen[subject]; ok && e.before.After(before) {
+			before = e.before
+		}
+	}
+	return before
 }
 
 // lookup returns the cached answer for subject, or asks the store.
@@ -337,11 +355,11 @@ func (r *Revoker) record(subject string, e cacheEntry) cacheEntry {
 	now := r.clock()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if e.err == nil {
-		for _, gen := range []map[string]cacheEntry{r.cur, r.prev} {
-			if old, ok := gen[subject]; ok && old.err == nil && old.before.After(e.before) {
-				e.before = old.before
-			}
+	// A failure keeps the revocation time known before it, so that what
+	// was revoked stays revoked while the store is down.
+	for _, gen := range []map[string]cacheEntry{r.cur, r.prev} {
+		if old, ok := gen[subject]; ok && old.before.After(e.before) {
+			e.before = old.before
 		}
 	}
 	_, update := r.cur[subject]

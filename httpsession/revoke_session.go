@@ -68,8 +68,9 @@ func (m *Middleware) checkRevocation(r *http.Request, data cookiecodec.Session, 
 // revocation time, without the cache, and records that instead of now if
 // it is later (another server's clock may run ahead), so that the session
 // survives every revocation made before it. If the store fails, SetSubject
-// records now and logs a warning: the session is checked on its next
-// request as any other. A subject is 1 to [MaxSubjectLength] bytes;
+// records now (or the subject's revocation time still cached, if later)
+// and logs a warning: the session is checked on its next request as any
+// other. A subject is 1 to [MaxSubjectLength] bytes;
 // SetSubject returns an error for another, and on a nil Session.
 func (s *Session) SetSubject(subject string) error {
 	if err := checkSubject(subject); err != nil {
@@ -87,7 +88,7 @@ func (s *Session) SetSubject(subject string) error {
 				"method", s.req.Method, "path", s.req.URL.Path, "err", err)
 		}
 	}
-	s.lock()
+	s.lockWrite()
 	defer s.mu.Unlock()
 	s.data[subjectKey] = subject
 	s.data[subjectAtKey] = at.UnixMicro()
@@ -102,6 +103,6 @@ func (s *Session) Subject() string {
 		return ""
 	}
 	defer s.mu.Unlock()
-	subject, _ := s.data[subjectKey].(string)
+	subject, _ := getAs[string](s.values(), subjectKey)
 	return subject
 }

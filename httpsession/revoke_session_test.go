@@ -462,3 +462,28 @@ func BenchmarkRevocation(b *testing.B) {
 		})
 	}
 }
+
+// TestLazySessionSubject checks SetSubject and Subject on a session read
+// lazily, by a middleware without a Revoker (whose sessions stay Views):
+// SetSubject must not panic on the map not yet built, and Subject must
+// see the subject stored in the cookie.
+func TestLazySessionSubject(t *testing.T) {
+	m, _ := newMiddleware(t, nil, Options{})
+	login := serve(t, m, func(w http.ResponseWriter, r *http.Request) { From(r).Set("user", "Harry") })
+	resp := serve(t, m, func(w http.ResponseWriter, r *http.Request) {
+		if err := From(r).SetSubject("harry"); err != nil {
+			t.Errorf("SetSubject(harry) = %v", err)
+		}
+	}, login.Cookies()...)
+	if len(resp.Cookies()) != 1 {
+		t.Fatalf("SetSubject: Set-Cookie = %q, want the session saved", setCookies(resp))
+	}
+	serve(t, m, func(w http.ResponseWriter, r *http.Request) {
+		if got := From(r).Subject(); got != "harry" {
+			t.Errorf("Subject() = %q, want harry", got)
+		}
+		if user, _ := Get[string](From(r), "user"); user != "Harry" {
+			t.Errorf("Get(user) = %q after SetSubject, want Harry", user)
+		}
+	}, resp.Cookies()...)
+}

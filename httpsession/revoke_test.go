@@ -191,11 +191,16 @@ func TestIssueTimeAfterRevocation(t *testing.T) {
 	if issued, err := other.IssueTime(ctx, "sally"); err != nil || !issued.Equal(behind.now()) {
 		t.Errorf("IssueTime without revocation = %s, %v, want %s", issued, err, behind.now())
 	}
-	// If the store fails, the local clock's time, and the error.
+	// If the store fails, the error, with the local clock's time or the
+	// revocation time cached, if later: a session issued before that
+	// would be revoked by this very server.
 	e := error(errors.New("connection refused"))
 	store.fail.Store(&e)
-	if issued, err := other.IssueTime(ctx, "harry"); !errors.Is(err, ErrRevocationUnavailable) || !issued.Equal(behind.now()) {
-		t.Errorf("IssueTime with a failing store = %s, %v, want %s and ErrRevocationUnavailable", issued, err, behind.now())
+	if issued, err := other.IssueTime(ctx, "sally"); !errors.Is(err, ErrRevocationUnavailable) || !issued.Equal(behind.now()) {
+		t.Errorf("IssueTime(sally) with a failing store = %s, %v, want %s and ErrRevocationUnavailable", issued, err, behind.now())
+	}
+	if issued, err := other.IssueTime(ctx, "harry"); !errors.Is(err, ErrRevocationUnavailable) || !issued.Equal(ahead.now()) {
+		t.Errorf("IssueTime(harry) with a failing store = %s, %v, want the cached revocation time %s and ErrRevocationUnavailable", issued, err, ahead.now())
 	}
 }
 
@@ -478,5 +483,53 @@ func BenchmarkRevokerCheck(b *testing.B) {
 		if err := r.Check(ctx, "harry", issued); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestRevokerRemembersDuringOutage checks that a revocation the Revoker
+// knows of still revokes once the store fails: the failure is cached in
+// place of the store's last answer, but the revocation time it gave is
+// kept, so that a middleware with FailOpen does not let the revoked
+// session through during the outage.
+func TestRevokerRemembersDuringOutage(t *testing.T) {
+	clk := newClock()
+	r, store := newRevoker(t, clk, RevokerOptions{FailOpen: true})
+	issued := clk.now()
+	clk.advance(time.Second)
+	if err := r.Revoke(context.Background(), "harry"); err != nil {
+		t.Fatal(err)
+	}
+	clk.advance(2 * DefaultRevocationCacheFor)
+	down := error(errors.New("connection refused"))
+	store.fail.Store(&down)
+	for range 2 { // the failure, then the failure from the cache
+		if err := r.Check(context.Background(), "harry", issued); !errors.Is(err, ErrRevoked) {
+			t.Errorf("Check(revoked session) with the store down = %v, want ErrRevoked", err)
+		}
+	}
+	if err := r.Check(context.Background(), "harry", clk.now()); !errors.Is(err, ErrRevocationUnavailable) {
+		t.Errorf("Check(later session) with the store down = %v, want ErrRevocationUnavailable", err)
+	}
+}
+
+// TestRevokerIssueTimeDuringOutage checks IssueTime when the store fails
+// on a server whose clock runs behind a revocation the Revoker cached:
+// the session is issued at the cached revocation time, not before it, so
+// that the revocation it knows of does not revoke the new login.
+func TestRevokerIssueTimeDuringOutage(t *testing.T) {
+	clk := newClock()
+	r, store := newRevoker(t, clk, RevokerOptions{})
+	if err := r.Revoke(context.Background(), "harry"); err != nil {
+		t.Fatal(err)
+	}
+	clk.advance(-2 * time.Second) // this server's clock behind the revocation's
+	down := error(errors.New("connection refused"))
+	store.fail.Store(&down)
+	issued, err := r.IssueTime(context.Background(), "harry")
+	if !errors.Is(err, ErrRevocationUnavailable) {
+		t.Fatalf("IssueTime with the store down: err = %v, want ErrRevocationUnavailable", err)
+	}
+	if err := r.Check(context.Background(), "harry", issued); errors.Is(err, ErrRevoked) {
+		t.Errorf("Check(session issued during the outage at %v) = %v, want it not revoked", issued, err)
 	}
 }

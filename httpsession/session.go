@@ -53,7 +53,8 @@ func (c *sessionContext) Value(key any) any {
 // a request that only reads its session (Get, Len, Permanent, Info and the
 // like) reads the values from the cookie's payload in place: the session's
 // map is built only when a method writes or iterates it (Set, Delete,
-// Clear, Keys, Flashes, MarkModified) or the session is re-issued. A
+// Clear, Keys, Flashes, MarkModified), when Get returns a slice or map
+// (which the caller may change in place), or the session is re-issued. A
 // middleware with a check that needs the map (revocation) always builds it.
 //
 // Every method is safe on a nil *Session, which [From] returns for a request
@@ -70,10 +71,10 @@ type Session struct {
 	rc        *requestCookies
 	loaded    bool // the cookie was read
 	hadCookie bool // the request carried the cookie or a chunk of it
-	// The session's values sit one pointer away, in a *sessionValues that
-	// loadLocked sets, because fmt prints maps at every depth: a *Session
-	// printed where fmt cannot call [Session.Format] (in an unexported
-	// field) shows this pointer's address, not the plaintext.
+	// The session's values (and flashed messages) sit one pointer away,
+	// in a *sessionValues that loadLocked sets, because fmt prints maps
+	// and slices at every depth: a Session printed where fmt cannot call
+	// [Session.Format] shows this pointer's address, not the plaintext.
 	*sessionValues
 	info      cookiecodec.Info
 	valid     bool // data came from a cookie the codec accepted
@@ -83,16 +84,19 @@ type Session struct {
 	modified  bool  // data changed since it was loaded
 	committed bool  // the response's headers were written
 	late      bool  // data changed after they were
-
-	flashesRead bool    // Flashes took the flashed messages out of data
-	flashes     []Flash // what it took, returned again in this request
+	cleared   bool  // Clear was called: the user logged out
 }
 
-// sessionValues holds what the cookie decoded to.
+// sessionValues holds what the cookie decoded to, and the flashed
+// messages taken out of it, which are plaintext too.
 type sessionValues struct {
 	data cookiecodec.Session // never nil once loaded, unless lazy
 	view cookiecodec.View    // the cookie's session, while lazy
 	lazy bool                // data is still view: nothing wrote or iterated
+
+	flashesRead bool    // Flashes took the flashed messages out of data
+	flashes     []Flash // what it took, returned again in this request
+	flashList   []any   // the list of flashes FlashCategory last stored
 }
 
 // String describes s without its values, which are plaintext that logs
@@ -107,10 +111,11 @@ func (s *Session) String() string {
 	if !s.loaded {
 		return "httpsession.Session(not loaded)"
 	}
-	if len(s.data) == 1 {
+	n := s.values().len()
+	if n == 1 {
 		return "httpsession.Session(1 key)"
 	}
-	return "httpsession.Session(" + strconv.Itoa(len(s.data)) + " keys)"
+	return "httpsession.Session(" + strconv.Itoa(n) + " keys)"
 }
 
 // GoString is the same as [Session.String], so %#v does not reveal the
@@ -244,7 +249,24 @@ func (s *Session) Get(key string) (any, bool) {
 		return nil, false
 	}
 	defer s.mu.Unlock()
-	return s.values().get(key)
+	v, ok := s.values().get(key)
+	if ok && s.lazy && shared(v) {
+		// A View decodes a new slice or map on every call: take the one
+		// in the map, which a change made in place reaches.
+		s.writable()
+		v, ok = s.data[key]
+	}
+	return v, ok
+}
+
+// shared reports whether v is a value that a change made in place alters,
+// which a View of the cookie cannot hand out as the session's own.
+func shared(v any) bool {
+	switch v.(type) {
+	case []any, map[string]any, cookiecodec.Session, []byte:
+		return true
+	}
+	return false
 }
 
 // Get returns the value stored under key as a T, and whether there is one
@@ -256,6 +278,11 @@ func Get[T any](s *Session, key string) (T, bool) {
 		return zero, false
 	}
 	defer s.mu.Unlock()
+	var zero T
+	if _, untyped := any(&zero).(*any); s.lazy && (untyped || shared(any(zero))) {
+		// As in Session.Get: the map's value, not a View's copy.
+		s.writable()
+	}
 	return getAs[T](s.values(), key)
 }
 
@@ -302,6 +329,7 @@ func (s *Session) Clear() {
 	}
 	defer s.mu.Unlock()
 	clear(s.data)
+	s.cleared = true
 	s.changed()
 }
 

@@ -1,8 +1,10 @@
 package httpsession
 
 import (
+	"errors"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/cookiecodec/cookiecodec"
 )
@@ -84,4 +86,82 @@ func TestLazySessionReissues(t *testing.T) {
 			t.Errorf("re-issued session: Info = %+v, %v; want a valid token of the primary", info, ok)
 		}
 	}, resp.Cookies()...)
+}
+
+// TestLazySessionInPlaceChange checks the promise of Session.Get: the
+// value is the session's own, so that a slice or map changed in place and
+// followed by MarkModified is saved, even when the session was a View of
+// its cookie when Get returned it.
+func TestLazySessionInPlaceChange(t *testing.T) {
+	m, _ := newMiddleware(t, nil, Options{})
+	login := serve(t, m, func(w http.ResponseWriter, r *http.Request) {
+		From(r).Set("cart", []any{"apple"})
+		From(r).Set("prefs", map[string]any{"theme": "light"})
+		From(r).Set("list", []any{1})
+	})
+	resp := serve(t, m, func(w http.ResponseWriter, r *http.Request) {
+		s := From(r)
+		v, _ := s.Get("cart")
+		v.([]any)[0] = "pear"
+		p, _ := Get[map[string]any](s, "prefs")
+		p["theme"] = "dark"
+		l, _ := Get[any](s, "list")
+		l.([]any)[0] = 2
+		s.MarkModified()
+	}, login.Cookies()...)
+	serve(t, m, func(w http.ResponseWriter, r *http.Request) {
+		v, _ := From(r).Get("cart")
+		if cart, _ := v.([]any); len(cart) != 1 || cart[0] != "pear" {
+			t.Errorf("cart = %v after an in-place change and MarkModified, want [pear]", v)
+		}
+		p, _ := Get[map[string]any](From(r), "prefs")
+		if p["theme"] != "dark" {
+			t.Errorf("prefs = %v after an in-place change and MarkModified, want theme dark", p)
+		}
+		if l, _ := Get[[]any](From(r), "list"); len(l) != 1 || l[0] != int64(2) {
+			t.Errorf("list = %v after an in-place change and MarkModified, want [2]", l)
+		}
+	}, resp.Cookies()...)
+}
+
+// TestLazySessionTimeouts checks that the View path enforces the idle and
+// absolute timeouts as the map path does (the tests of lifetime_test.go
+// run on a codec without DecodeView): a timed-out session is rejected as
+// expired and its cookie deleted.
+func TestLazySessionTimeouts(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		opts  Options
+		after time.Duration
+	}{
+		{"idle", Options{IdleTimeout: time.Hour}, 2 * time.Hour},
+		{"absolute", Options{AbsoluteTimeout: time.Hour}, 2 * time.Hour},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, _ := newMiddleware(t, nil, tc.opts)
+			// The codec's own clock is the real one: the middleware's
+			// starts there, so that issue times and login times agree.
+			start := time.Now()
+			m.now = func() time.Time { return start }
+			login := serve(t, m, func(w http.ResponseWriter, r *http.Request) { From(r).Set("user", "Harry") })
+			if _, ok := m.codec.(viewDecoder); !ok {
+				t.Fatal("the test's codec has no DecodeView")
+			}
+			m.now = func() time.Time { return start.Add(tc.after) }
+			var st LoadState
+			var err error
+			resp := serve(t, m, func(w http.ResponseWriter, r *http.Request) {
+				if user, _ := Get[string](From(r), "user"); user != "" {
+					t.Errorf("user = %q after the timeout, want none", user)
+				}
+				st, err = From(r).LoadState()
+			}, login.Cookies()...)
+			if st != RejectedCookie || !errors.Is(err, cookiecodec.ErrExpired) {
+				t.Errorf("LoadState() = %v, %v; want rejected, ErrExpired", st, err)
+			}
+			if cs := resp.Cookies(); len(cs) != 1 || cs[0].MaxAge >= 0 {
+				t.Errorf("Set-Cookie = %q, want the cookie deleted", setCookies(resp))
+			}
+		})
+	}
 }
