@@ -50,8 +50,10 @@ func ExampleLegacy() {
 	for _, c := range rec.Result().Cookies() {
 		fmt.Printf("Set-Cookie %s, deleted: %v\n", c.Name, c.MaxAge < 0)
 	}
+	// The legacy cookie's deletion comes first, so that a browser which
+	// keeps both for a moment sends the native one.
 	// Output:
 	// Harry migrated
-	// Set-Cookie __Host-session, deleted: false
 	// Set-Cookie session, deleted: true
+	// Set-Cookie __Host-session, deleted: false
 }
