@@ -50,8 +50,7 @@ func ExampleLegacy() {
 	for _, c := range rec.Result().Cookies() {
 		fmt.Printf("Set-Cookie %s, deleted: %v\n", c.Name, c.MaxAge < 0)
 	}
-	// The legacy cookie's deletion comes first, so that a browser which
-	// keeps both for a moment sends the native one.
+	// Deletions of legacy cookies come before the native cookie.
 	// Output:
 	// Harry migrated
 	// Set-Cookie session, deleted: true
