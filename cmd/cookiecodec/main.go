@@ -57,6 +57,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return c.decode(rest)
 	case "inspect":
 		return c.inspect(rest)
+	case "audit":
+		return c.audit(rest)
 	case "version":
 		return c.version(rest)
 	case "help", "-h", "-help", "--help":

@@ -40,6 +40,8 @@ Commands:
   encode                    JSON object on stdin -> cookie value on stdout
   decode [VALUE|-]          cookie -> the session as JSON on stdout
   inspect [VALUE|-]         show what a cookie claims, without any key
+  audit --wordlist FILE [VALUE|-]
+                            look for a Flask cookie's secret key in a wordlist
   version                   print the version
   help [COMMAND]            print the usage of a command
 
@@ -221,5 +223,6 @@ var usages = map[string]string{
 	"encode":       usageEncode,
 	"decode":       usageDecode,
 	"inspect":      usageInspect,
+	"audit":        usageAudit,
 	"version":      usageVersion,
 }
