@@ -115,6 +115,7 @@ func (c *cli) encode(args []string) int {
 	if err != nil {
 		return c.configError(err)
 	}
+	c.warnWeakKeys(ring)
 	codec, err := cookiecodec.New(ring, cookiecodec.Options{Encrypt: *encrypt, Compress: *compress})
 	if err != nil {
 		return c.configError(err)
@@ -181,6 +182,7 @@ func (c *cli) decode(args []string) int {
 	if err != nil {
 		return c.configError(err)
 	}
+	c.warnWeakKeys(ring)
 	// The CLI opens either mode, and any token Seal can make: it reports
 	// what a server would reject for those reasons instead.
 	codec, err := cookiecodec.New(ring, cookiecodec.Options{

@@ -42,6 +42,7 @@ func detectFormat(value string) string {
 func (c *cli) loadSecrets(path string) ([][]byte, error) {
 	if path == "" {
 		if s := os.Getenv(envFlaskSecret); s != "" {
+			c.warnWeakFlaskSecret([]byte(s), 0, envFlaskSecret)
 			return [][]byte{[]byte(s)}, nil
 		}
 		return nil, fmt.Errorf("no Flask secret: pass --secret-file FILE, or set %s", envFlaskSecret)
@@ -74,6 +75,7 @@ func (c *cli) loadSecrets(path string) ([][]byte, error) {
 		if l[len(l)-1] == '\r' {
 			c.hintf("line %d of %s ends with a carriage return, which is part of that secret", i+1, path)
 		}
+		c.warnWeakFlaskSecret(l, i+1, path)
 	}
 	return lines, nil
 }
