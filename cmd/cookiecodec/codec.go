@@ -84,6 +84,7 @@ func (c *cli) encode(args []string) int {
 	cf.register(flags, formatNative)
 	encrypt := flags.Bool("encrypt", false, "")
 	compress := flags.Bool("compress", false, "")
+	typed := flags.Bool("typed", false, "")
 	pos, status, ok := c.parseFlags(flags, "encode", args)
 	if !ok {
 		return status
@@ -102,12 +103,19 @@ func (c *cli) encode(args []string) int {
 		if *encrypt || *compress {
 			return c.usageError("encode", "--encrypt and --compress apply to the native format only")
 		}
+		if *typed {
+			return c.usageError("encode", "--typed applies to the native format only: Flask's tagged JSON keeps Flask's types")
+		}
 		return c.encodeFlask(cf, data)
 	}
 	if cf.secretFile != "" {
 		return c.usageError("encode", "--secret-file applies to --format flask only")
 	}
-	s, err := parseSession(data)
+	parse := parseSession
+	if *typed {
+		parse = parseTypedSession
+	}
+	s, err := parse(data)
 	if err != nil {
 		return c.configError(err)
 	}
@@ -136,6 +144,7 @@ func (c *cli) decode(args []string) int {
 	maxAgeText := flags.String("max-age", "", "")
 	asJSON := flags.Bool("json", false, "")
 	tagged := flags.Bool("tagged", false, "")
+	typed := flags.Bool("typed", false, "")
 	pos, status, ok := c.parseFlags(flags, "decode", args)
 	if !ok {
 		return status
@@ -162,6 +171,9 @@ func (c *cli) decode(args []string) int {
 		format = detectFormat(value)
 	}
 	if format == formatFlask {
+		if *typed {
+			return c.usageError("decode", "--typed applies to native cookies only, and this is a Flask cookie: use --tagged")
+		}
 		return c.decodeFlask(cf, value, maxAge, *asJSON, *tagged)
 	}
 	if *tagged {
@@ -204,7 +216,11 @@ func (c *cli) decode(args []string) int {
 	m.KeyID = info.KeyID.String()
 	primary := info.KeyID == ring.Primary().ID()
 	m.Primary = &primary
-	status = c.printDecoded(m, s, nil, *asJSON)
+	if *typed {
+		status = c.printTyped(m, s, *asJSON)
+	} else {
+		status = c.printDecoded(m, s, nil, *asJSON)
+	}
 	if !primary {
 		c.hintf("opened with decode-only key %s: a server would re-issue this cookie under the primary %s", info.KeyID, ring.Primary().ID())
 	}

@@ -35,6 +35,12 @@ func readJSONInput(stdin io.Reader) ([]byte, error) {
 // memory are linear in the input's length: the position of a value is kept
 // as a stack and becomes text only for an error.
 func parseSession(data []byte) (cookiecodec.Session, error) {
+	m, err := parseObject(data, &jsonParser{})
+	return cookiecodec.Session(m), err
+}
+
+// parseObject parses data, a JSON object, with p, whose decoder it sets.
+func parseObject(data []byte, p *jsonParser) (map[string]any, error) {
 	d := json.NewDecoder(bytes.NewReader(data))
 	d.UseNumber()
 	tok, err := d.Token()
@@ -47,7 +53,7 @@ func parseSession(data []byte) (cookiecodec.Session, error) {
 	if tok != json.Delim('{') {
 		return nil, errors.New("JSON input is not an object")
 	}
-	p := &jsonParser{d: d}
+	p.d = d
 	m, err := p.object(1)
 	if err != nil {
 		return nil, err
@@ -55,20 +61,24 @@ func parseSession(data []byte) (cookiecodec.Session, error) {
 	if _, err := d.Token(); err != io.EOF {
 		return nil, errors.New("trailing data after the JSON object")
 	}
-	return cookiecodec.Session(m), nil
+	return m, nil
 }
 
 // A jsonParser reads a session from a JSON token stream.
 type jsonParser struct {
 	d    *json.Decoder
 	path jsonPath
+	// For typed JSON: numbers stay json.Number, and objects and arrays
+	// nest to maxNesting (0: cookiecodec.MaxSessionDepth).
+	keepNumbers bool
+	maxNesting  int
 }
 
 // value parses the value that starts with tok.
 func (p *jsonParser) value(tok json.Token, depth int) (any, error) {
 	switch t := tok.(type) {
 	case json.Delim:
-		if depth >= cookiecodec.MaxSessionDepth {
+		if depth >= cookiecodec.MaxSessionDepth && depth >= p.maxNesting {
 			return nil, fmt.Errorf("JSON input at %s nests deeper than %d", &p.path, cookiecodec.MaxSessionDepth)
 		}
 		if t == '{' {
@@ -76,6 +86,9 @@ func (p *jsonParser) value(tok json.Token, depth int) (any, error) {
 		}
 		return p.array(depth + 1)
 	case json.Number:
+		if p.keepNumbers {
+			return t, nil
+		}
 		v, err := parseNumber(string(t))
 		if err != nil {
 			return nil, fmt.Errorf("JSON input at %s: %v", &p.path, err)

@@ -125,7 +125,7 @@ Example:
   cookiecodec keys list keys.json
 ` + exitStatuses
 
-const usageEncode = `usage: cookiecodec encode [--keys FILE] [--name N] [--encrypt] [--compress]
+const usageEncode = `usage: cookiecodec encode [--keys FILE] [--name N] [--encrypt] [--compress] [--typed]
        cookiecodec encode --format flask [--secret-file FILE]
 
 Read a session as a JSON object on stdin and print a cookie value for it.
@@ -139,6 +139,8 @@ Flags:
   --encrypt          encrypt the session, so the client cannot read it
   --compress         compress the session when that makes it shorter; see
                      the package documentation on the length side channel
+  --typed            read typed JSON, as decode --typed prints it: bytes,
+                     times, large integers and floats keep their types
   --format F         native (default) or flask
   --secret-file FILE Flask secrets (see Secrets below)
 
@@ -153,7 +155,7 @@ Examples:
       cookiecodec encode --format flask --secret-file secrets.txt
 ` + exitStatuses
 
-const usageDecode = `usage: cookiecodec decode [--keys FILE] [--name N] [--max-age D] [--json] [VALUE|-]
+const usageDecode = `usage: cookiecodec decode [--keys FILE] [--name N] [--max-age D] [--json] [--typed] [VALUE|-]
        cookiecodec decode --format flask [--secret-file FILE] [--tagged] [VALUE|-]
 
 Verify a cookie and print its session as a JSON object on stdout: integers
@@ -174,6 +176,10 @@ Flags:
   --max-age D        reject cookies issued longer ago than D, a duration
                      such as 90m, 12h or 31d (default 31d)
   --json             print {"session": ..., and the metadata} on stdout
+  --typed            native: print typed JSON, in which bytes, times,
+                     integers beyond 2^53 and floats carry their types
+                     ({"$bytes": "AAE="}), so that encode --typed makes
+                     the same session again; see the README
   --format F         auto (default: by the cookie's shape), native or flask
   --secret-file FILE Flask secrets (see Secrets below)
   --tagged           Flask: print Flask's own tagged JSON, which encode
