@@ -304,13 +304,18 @@ func (a *auditor) read(r io.Reader, work chan<- *wordBatch, free <-chan *wordBat
 		if b == nil {
 			b = <-free
 		}
+		// One read a batch, however short: lines from a slow pipe are
+		// tried as they come.
 		buf := append(b.mem[:0], carry...)
-		n, err := io.ReadFull(r, buf[len(buf):cap(buf)])
+		n, err := r.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
 		a.bytesRead.Add(int64(n))
-		eof := err == io.EOF || err == io.ErrUnexpectedEOF
+		eof := err == io.EOF
 		if err != nil && !eof {
 			return err
+		}
+		if n == 0 && !eof {
+			continue
 		}
 		if skipping {
 			i := bytes.IndexByte(buf, '\n')
@@ -404,8 +409,9 @@ func (a *auditor) report(secret []byte, line int64) {
 	a.found.Store(true)
 }
 
-// progressEvery is how often audit updates its progress line.
-const progressEvery = 500 * time.Millisecond
+// progressEvery is how often audit updates its progress line; a variable
+// for tests.
+var progressEvery = 500 * time.Millisecond
 
 // showProgress prints a's progress on stderr until the returned function
 // is called, which prints the last count and ends the line. size is the
@@ -414,7 +420,7 @@ func (c *cli) showProgress(a *auditor, size int64) (stop func()) {
 	start := now()
 	line := func() {
 		tried := a.tried.Load()
-		text := fmt.Sprintf("cookiecodec: audit: %d secrets tried", tried)
+		text := fmt.Sprintf("cookiecodec: audit: %s tried", plural(int(tried), "secret", "secrets"))
 		if size > 0 {
 			text += fmt.Sprintf(" (%d%% of the list)", min(100, a.bytesRead.Load()*100/size))
 		}

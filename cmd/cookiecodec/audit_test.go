@@ -227,6 +227,43 @@ func TestAuditProgress(t *testing.T) {
 	}
 }
 
+// slowReader returns its lines one read at a time, pausing before each.
+type slowReader struct {
+	lines []string
+	pause time.Duration
+}
+
+func (s *slowReader) Read(p []byte) (int, error) {
+	if len(s.lines) == 0 {
+		return 0, io.EOF
+	}
+	time.Sleep(s.pause)
+	n := copy(p, s.lines[0])
+	s.lines = s.lines[1:]
+	return n, nil
+}
+
+// TestAuditProgressTicks checks that the progress line is rewritten while
+// the list is read, not only at its end.
+func TestAuditProgressTicks(t *testing.T) {
+	forceTerminal(t)
+	old := progressEvery
+	progressEvery = time.Millisecond
+	t.Cleanup(func() { progressEvery = old })
+	cookie := saltedFlaskCookie(t, "absent", "")
+	r := runIn(t, &slowReader{lines: []string{"a\n", "b\n", "c\n", "d\n"}, pause: 50 * time.Millisecond}, "audit", "--wordlist", "-", cookie)
+	r.want(t, exitRejected, "none of the 4 secrets")
+	if n := strings.Count(r.stderr, "\rcookiecodec: audit: "); n < 3 {
+		t.Errorf("progress line written %d times, want at least 3 (ticks and the end):\n%q", n, r.stderr)
+	}
+	lines := strings.Split(strings.SplitAfter(r.stderr, "\x1b[K\n")[0], "\r")
+	if !strings.Contains(lines[len(lines)-1], "audit: 4 secrets tried") || !slices.ContainsFunc(lines, func(l string) bool {
+		return strings.Contains(l, "audit: 1 secret tried") || strings.Contains(l, "audit: 2 secrets tried") || strings.Contains(l, "audit: 3 secrets tried")
+	}) {
+		t.Errorf("the progress lines do not count the secrets while the list is read: %q", r.stderr)
+	}
+}
+
 func TestIsTerminal(t *testing.T) {
 	f, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
 	if err != nil {
