@@ -486,9 +486,9 @@ your own applications, to find a guessable secret before someone else does.
 
 Lines end at a newline, and a carriage return before it is dropped. Empty
 lines are not tried, since Flask refuses an empty secret key, nor are lines
-over 64 KiB (a hint counts them). The list is read in pieces of 256 KiB,
-so it may have any length; FILE "-" reads it from stdin, and the cookie
-must then be an argument. Every core works on it. On a terminal a progress
+over 64 KiB (a hint counts them). The list is read in pieces of at most
+256 KiB, so it may have any length; FILE "-" reads it from stdin, and the
+cookie must then be an argument. Every core works on it. On a terminal a progress
 line shows on stderr; elsewhere audit prints only its result. The cookie's
 age is not checked.
 
