@@ -72,23 +72,23 @@ func b64Encode(dst, src []byte) {
 // written. It reports false for a character outside the alphabet, a
 // length that no input encodes to, or unused bits that are not zero.
 func b64Decode(dst []byte, src string) (int, bool) {
-	n := 0
 	// Eight characters at a time into six bytes, written as eight: dst
-	// has room as long as eight more bytes of it remain.
+	// has room as long as eight more bytes of it remain. The characters'
+	// values are ORed together and checked once, at the end: a byte
+	// outside the alphabet has a high bit set in its value.
+	n, bad := 0, byte(0)
 	for len(src) >= 8 && len(dst)-n >= 8 {
-		a := uint64(b64Values[src[0]])
-		b := uint64(b64Values[src[1]])
-		c := uint64(b64Values[src[2]])
-		d := uint64(b64Values[src[3]])
-		e := uint64(b64Values[src[4]])
-		f := uint64(b64Values[src[5]])
-		g := uint64(b64Values[src[6]])
-		h := uint64(b64Values[src[7]])
-		if a|b|c|d|e|f|g|h == 0xff || (a|b|c|d|e|f|g|h)&0xc0 != 0 {
-			return 0, false
-		}
-		binary.BigEndian.PutUint64(dst[n:], a<<58|b<<52|c<<46|d<<40|e<<34|f<<28|g<<22|h<<16)
+		s := src[:8]
+		a, b, c, d := b64Values[s[0]], b64Values[s[1]], b64Values[s[2]], b64Values[s[3]]
+		e, f, g, h := b64Values[s[4]], b64Values[s[5]], b64Values[s[6]], b64Values[s[7]]
+		bad |= a | b | c | d | e | f | g | h
+		hi := uint64(a)<<18 | uint64(b)<<12 | uint64(c)<<6 | uint64(d)
+		lo := uint64(e)<<18 | uint64(f)<<12 | uint64(g)<<6 | uint64(h)
+		binary.BigEndian.PutUint64(dst[n:], (hi<<24|lo)<<16)
 		src, n = src[8:], n+6
+	}
+	if bad&0xc0 != 0 {
+		return 0, false
 	}
 	for len(src) >= 4 {
 		a := uint(b64Values[src[0]])

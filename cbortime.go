@@ -72,15 +72,25 @@ func parseRFC3339(s string) (time.Time, bool) {
 	for range rfc3339Len - len(s) {
 		frac *= 10 // to nanoseconds
 	}
-	if mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59 || frac == 0 {
+	// The form is canonical when every field is in range and the fraction
+	// has no trailing zero: then appendRFC3339 writes s back.
+	if mo < 1 || mo > 12 || d < 1 || d > daysIn(mo, y) || h > 23 || mi > 59 || sec > 59 || s[len(s)-2] == '0' {
 		return time.Time{}, false
 	}
-	t := time.Date(y, time.Month(mo), d, h, mi, sec, frac, time.UTC)
-	// time.Date normalizes a day past the month's end; the round trip
-	// rejects it, and a fraction with trailing zeros.
-	var buf [rfc3339Len]byte
-	if string(appendRFC3339(buf[:0], t)) != s {
-		return time.Time{}, false
+	return time.Date(y, time.Month(mo), d, h, mi, sec, frac, time.UTC), true
+}
+
+// daysIn returns the number of days of month mo of year y, proleptic
+// Gregorian, as package time counts them.
+func daysIn(mo, y int) int {
+	switch mo {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
 	}
-	return t, true
+	return 31
 }

@@ -5,8 +5,11 @@
 // out.
 //
 // A [Codec] works on bytes ([Codec.Seal], [Codec.Open]) or on a [Session],
-// a map of typed values ([Codec.Encode], [Codec.Decode]). The token format is
-// versioned and specified in SPEC.md, with test vectors.
+// a map of typed values ([Codec.Encode], [Codec.Decode]). [Codec.DecodeView]
+// verifies a cookie and reads values from it in place, for the request that
+// only reads a user id or a CSRF token; [Codec.AppendEncode] writes into a
+// caller's buffer without allocating. The token format is versioned and
+// specified in SPEC.md, with test vectors.
 //
 //	key := cookiecodec.GenerateKey()
 //	ring, _ := cookiecodec.NewKeyring(key)

@@ -176,3 +176,50 @@ func mustRing(primary cookiecodec.Key, others ...cookiecodec.Key) *cookiecodec.K
 	}
 	return ring
 }
+
+// A request that only reads a value or two opens the cookie as a View:
+// verified and checked as Decode does, but without building the map.
+func ExampleCodec_DecodeView() {
+	ring, err := cookiecodec.NewKeyring(cookiecodec.GenerateKey())
+	if err != nil {
+		log.Fatal(err)
+	}
+	codec, err := cookiecodec.New(ring, cookiecodec.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	value, err := codec.Encode("session", cookiecodec.Session{"user_id": 7, "csrf": "q3RkT0l5", "theme": "dark"})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	v, _, err := codec.DecodeView("session", value)
+	if err != nil {
+		log.Fatal(err) // tampered, expired, or not a session
+	}
+	id, _ := cookiecodec.Get[int](v, "user_id")
+	csrf, _ := v.Get("csrf")
+	fmt.Println(id, csrf, v.Len())
+	// Output: 7 q3RkT0l5 3
+}
+
+// AppendEncode writes the cookie into a buffer the caller reuses, here
+// one per goroutine, so that encoding allocates nothing.
+func ExampleCodec_AppendEncode() {
+	ring, err := cookiecodec.NewKeyring(cookiecodec.GenerateKey())
+	if err != nil {
+		log.Fatal(err)
+	}
+	codec, err := cookiecodec.New(ring, cookiecodec.Options{Encrypt: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	buf := make([]byte, 0, cookiecodec.DefaultMaxLength)
+	buf = append(buf, "session="...)
+	buf, err = codec.AppendEncode(buf, "session", cookiecodec.Session{"user": "Harry"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(buf) > len("session="), cap(buf) == cookiecodec.DefaultMaxLength)
+	// Output: true true
+}

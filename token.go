@@ -274,11 +274,14 @@ func (c *Codec) openScratch(s *scratch, name, value string) ([]byte, Info, error
 	if ring == nil {
 		return nil, Info{}, fmt.Errorf("%w: key source has no keyring", ErrInvalid)
 	}
-	k, ok := ring.byID[h.keyID]
-	if !ok {
-		return nil, Info{}, fmt.Errorf("%w: signed by unknown key %s", ErrInvalid, h.keyID)
-	}
-	if k.k != ring.primary.k {
+	// Most tokens are the primary's: compare its id before the map lookup.
+	// Ids are unique within a keyring.
+	k := ring.primary
+	if k.k.id != h.keyID {
+		var ok bool
+		if k, ok = ring.byID[h.keyID]; !ok {
+			return nil, Info{}, fmt.Errorf("%w: signed by unknown key %s", ErrInvalid, h.keyID)
+		}
 		info.Stale = true
 	}
 

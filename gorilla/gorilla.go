@@ -2,7 +2,7 @@
 // gorilla/sessions' CookieStore, so that a service moving to cookiecodec
 // keeps the users who are logged in: httpsession opens their old cookie
 // with a [Decoder] and re-issues it in the native format (see
-// httpsession.Options.Legacy).
+// [github.com/cookiecodec/cookiecodec/httpsession.Legacy]).
 //
 // It only reads: there is no encoder, so nothing new is ever written in
 // gorilla's format. It depends on the standard library alone.
@@ -37,7 +37,8 @@
 //	int, int8 ... int64, uint... int64 (uint64 above math.MaxInt64)
 //	float32, float64             float64
 //	[]byte                       []byte
-//	time.Time                    time.Time, in UTC
+//	time.Time                    time.Time, in UTC (with a fraction of a
+//	                             second, in years 0 to 9999 only)
 //	map with string keys         map[string]any
 //	slice or array               []any
 //
@@ -59,9 +60,12 @@
 // The keys are the hash and block keys given to securecookie.New or
 // sessions.NewCookieStore, as bytes. Each hash key has a
 // [cookiecodec.KeyID], see [KeyID], which [cookiecodec.Info] reports so
-// that logs can say which key opened a cookie without showing it. A [Key]
-// never prints its bytes through fmt, encoding/json or log/slog, and
-// neither do [KeyPair], [Options] and [Decoder].
+// that logs can say which key opened a cookie without showing it. A
+// [Decoder] never prints its keys. A [Key], and the [KeyPair] and [Options]
+// that hold keys, print only their lengths through encoding/json, log/slog
+// and fmt, except where fmt calls no method: the verbs %p and %w, and
+// inside an unexported struct field. A Key is the caller's own []byte;
+// keep it out of such printing, as any []byte holding a secret.
 //
 // # Key rotation
 //
@@ -296,6 +300,10 @@ func (d *Decoder) KeyIDs() []cookiecodec.KeyID {
 // Serializer returns the serializer the decoder reads.
 func (d *Decoder) Serializer() Serializer { return d.serializer }
 
+// maxPooled is the largest buffer, in bytes, that Decode returns to
+// scratchPool.
+const maxPooled = 16 << 10
+
 // scratchPool holds the buffers the outer base64 decodes into.
 var scratchPool = sync.Pool{New: func() any {
 	b := make([]byte, 0, base64.URLEncoding.DecodedLen(DefaultMaxLength))
@@ -316,14 +324,19 @@ func (d *Decoder) Decode(name, value string) (cookiecodec.Session, cookiecodec.I
 	}
 	bp := scratchPool.Get().(*[]byte)
 	defer func() {
-		clear(*bp)
+		b := (*bp)[:cap(*bp)]
+		if len(b) > maxPooled {
+			return // one long cookie does not keep its buffer alive
+		}
+		clear(b)
+		*bp = b[:0]
 		scratchPool.Put(bp)
 	}()
 	env, err := split((*bp)[:0], value)
 	if err != nil {
 		return nil, cookiecodec.Info{}, err
 	}
-	*bp = env.raw[:0]
+	*bp = env.raw
 	if len(env.mac) != d.macSize {
 		return nil, cookiecodec.Info{}, fmt.Errorf("%w: MAC is %d bytes, want %d", cookiecodec.ErrInvalid, len(env.mac), d.macSize)
 	}

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/gob"
 	"errors"
+	"fmt"
 	"hash"
 	"strconv"
 	"strings"
@@ -308,5 +309,35 @@ func TestSharedHashKey(t *testing.T) {
 	}
 	if diff := cmp.Diff(wantValues, s); diff != "" {
 		t.Errorf("session (-want +got):\n%s", diff)
+	}
+}
+
+// TestConcurrentDecode decodes the golden cookies from several goroutines
+// at once, for the race detector: the decoder's pools are shared.
+func TestConcurrentDecode(t *testing.T) {
+	var decoders []*Decoder
+	var gs []golden
+	for _, g := range loadGoldens(t) {
+		if g.Error == "" {
+			decoders, gs = append(decoders, g.decoder(t)), append(gs, g)
+		}
+	}
+	errs := make(chan error, 8)
+	for w := range 8 {
+		go func() {
+			var err error
+			for i := range 50 {
+				j := (w + i) % len(gs)
+				if _, _, e := decoders[j].Decode(gs[j].CookieName, gs[j].Cookie); e != nil && err == nil {
+					err = fmt.Errorf("%s: %v", gs[j].name, e)
+				}
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }

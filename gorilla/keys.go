@@ -8,15 +8,17 @@ import (
 )
 
 // A Key is a hash or block key as given to securecookie.New: raw bytes. A
-// []byte converts to it implicitly, as in KeyPair{HashKey: hashKey}. It
-// never prints its bytes: under every fmt verb, encoding/json and
-// log/slog it shows only its length.
+// []byte converts to it implicitly, as in KeyPair{HashKey: hashKey}.
+// Through encoding/json, log/slog and fmt it shows only its length, except
+// where fmt calls no method (%p, %w, inside an unexported field), which
+// prints the bytes of any []byte.
 type Key []byte
 
 // A KeyPair is one pair of keys, as securecookie.CodecsFromPairs takes
 // them: a hash key, which authenticates, and an optional block key, which
 // decrypts with AES-128, AES-192 or AES-256 for a key of 16, 24 or 32
-// bytes. Like [Key], it never prints its keys.
+// bytes. Like [Key], it prints only the keys' lengths, with the same
+// exception.
 type KeyPair struct {
 	HashKey  Key
 	BlockKey Key // nil or empty for cookies that are only signed

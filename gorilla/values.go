@@ -75,7 +75,13 @@ func decodeJSON(body []byte) (cookiecodec.Session, error) {
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return nil, err
+		// encoding/json quotes the offending character, which may be a
+		// byte of an encrypted body: say only where it is.
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return nil, fmt.Errorf("malformed JSON at byte %d", se.Offset)
+		}
+		return nil, errors.New("malformed JSON")
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, errors.New("data after the top-level value")
@@ -214,7 +220,13 @@ func convert(v reflect.Value, path string, depth int) (any, error) {
 		return out, nil
 	case reflect.Struct:
 		if v.Type() == typeTime {
-			return v.Interface().(time.Time).UTC(), nil
+			t := v.Interface().(time.Time).UTC()
+			// The native format writes a fraction of a second as RFC
+			// 3339 text, which has four-digit years.
+			if y := t.Year(); t.Nanosecond() != 0 && (y < 0 || y > 9999) {
+				return nil, fmt.Errorf("%s is a time with a fraction of a second outside years 0 to 9999, which a session cannot hold", where(path))
+			}
+			return t, nil
 		}
 	}
 	return nil, fmt.Errorf("%s has type %s, which a session cannot hold", where(path), v.Type())

@@ -20,6 +20,15 @@ func deep(n int, v any) any {
 	return v
 }
 
+// deepMap nests n maps, the innermost empty.
+func deepMap(n int) map[string]any {
+	m := map[string]any{}
+	for range n - 1 {
+		m = map[string]any{"m": m}
+	}
+	return m
+}
+
 func TestGobValues(t *testing.T) {
 	const now = 1_800_000_000
 	d := newTestDecoder(t, Options{}, now)
@@ -38,9 +47,17 @@ func TestGobValues(t *testing.T) {
 		{"nested interface map", map[any]any{"m": map[any]any{"k": "v"}}, cookiecodec.Session{"m": map[string]any{"k": "v"}}, ""},
 		{"time in UTC", map[any]any{"t": time.Date(2020, 1, 2, 3, 4, 5, 6, time.FixedZone("X", -3600))},
 			cookiecodec.Session{"t": time.Date(2020, 1, 2, 4, 4, 5, 6, time.UTC)}, ""},
+		{"time beyond year 9999 in whole seconds", map[any]any{"t": time.Date(12000, 1, 1, 0, 0, 0, 0, time.UTC)},
+			cookiecodec.Session{"t": time.Date(12000, 1, 1, 0, 0, 0, 0, time.UTC)}, ""},
+		{"time beyond year 9999 with a fraction", map[any]any{"t": time.Date(12000, 1, 1, 0, 0, 0, 5, time.UTC)}, nil,
+			`the value at "t" is a time with a fraction of a second outside years 0 to 9999`},
 		{"as deep as a session may be", map[any]any{"d": deep(cookiecodec.MaxSessionDepth-1, "x")},
 			cookiecodec.Session{"d": deep(cookiecodec.MaxSessionDepth-1, "x")}, ""},
 		{"too deep", map[any]any{"d": deep(cookiecodec.MaxSessionDepth, "x")}, nil,
+			"is nested deeper than 32"},
+		{"maps as deep as a session may be", map[any]any{"d": deepMap(cookiecodec.MaxSessionDepth - 1)},
+			cookiecodec.Session{"d": deepMap(cookiecodec.MaxSessionDepth - 1)}, ""},
+		{"maps too deep", map[any]any{"d": deepMap(cookiecodec.MaxSessionDepth)}, nil,
 			"is nested deeper than 32"},
 		{"bool key", map[any]any{true: 1}, nil, "the session has a key of type bool; a session's keys are strings"},
 		{"int key in a nested map", map[any]any{"m": map[any]any{3: "secret value"}}, nil, `the value at "m" has a key of type int`},
@@ -63,6 +80,9 @@ func TestGobValues(t *testing.T) {
 			}
 			if err != nil {
 				t.Fatalf("Decode(%v) err = %v", tc.in, err)
+			}
+			if _, err := cookiecodec.MarshalSession(s); err != nil {
+				t.Errorf("MarshalSession(Decode(%v)) err = %v: it would not re-issue natively", tc.in, err)
 			}
 			// reflect.DeepEqual, as go-cmp's report on deep nesting is slow.
 			if !reflect.DeepEqual(tc.want, s) {
@@ -90,7 +110,8 @@ func TestJSONValues(t *testing.T) {
 		{`"x"`, nil, "top level is a string, not an object"},
 		{`null`, nil, "top level is null, not an object"},
 		{`{"a":1e400}`, nil, `the value at "a" is a number out of the range of float64`},
-		{`{"a":`, nil, "json body"},
+		{`{"a":`, nil, "json body: malformed JSON"},
+		{`{"a":Q}`, nil, "json body: malformed JSON at byte 6"},
 		{``, nil, "json body"},
 		{`{"d":` + strings.Repeat("[", cookiecodec.MaxSessionDepth) + strings.Repeat("]", cookiecodec.MaxSessionDepth) + `}`, nil, "nested deeper than 32"},
 	} {
@@ -99,6 +120,9 @@ func TestJSONValues(t *testing.T) {
 		if tc.err != "" {
 			if s != nil || !errors.Is(err, cookiecodec.ErrInvalid) || !strings.Contains(err.Error(), tc.err) {
 				t.Errorf("Decode(%s) = %v, %v; want ErrInvalid saying %q", tc.body, s, err, tc.err)
+			}
+			if err != nil && strings.Contains(err.Error(), "Q") {
+				t.Errorf("Decode(%s) err = %v quotes the body", tc.body, err)
 			}
 			continue
 		}

@@ -36,7 +36,7 @@ func (s *Session) Flash(message string) { s.FlashCategory(DefaultFlashCategory, 
 // Invalid UTF-8 in either string is replaced by U+FFFD, since neither
 // codec can store it.
 func (s *Session) FlashCategory(category, message string) {
-	if !s.lock() {
+	if !s.lockWrite() {
 		logDetached("Flash")
 		return
 	}
@@ -60,7 +60,7 @@ func (s *Session) FlashCategory(category, message string) {
 // message Flask flashed as Markup comes back as its text, which
 // html/template escapes.
 func (s *Session) Flashes() []Flash {
-	if !s.lock() {
+	if !s.lockWrite() {
 		return nil
 	}
 	defer s.mu.Unlock()

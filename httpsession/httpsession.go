@@ -1,124 +1,3 @@
-// Package httpsession keeps a session in a cookie for any net/http handler,
-// with the semantics of Flask's default session: the session is loaded
-// lazily, saved only when it changed, deleted when it becomes empty, and the
-// response varies on the Cookie header whenever the session was used.
-//
-//	ring, _ := cookiecodec.NewKeyring(key)
-//	codec, _ := cookiecodec.New(ring, cookiecodec.Options{Encrypt: true})
-//	sessions, _ := httpsession.New(codec, httpsession.Options{})
-//	http.ListenAndServe(addr, sessions.Wrap(mux))
-//
-// Inside a handler, [From] returns the request's [*Session]:
-//
-//	s := httpsession.From(r)
-//	s.Set("user", "Harry")
-//	name, ok := httpsession.Get[string](s, "user")
-//
-// The middleware works with any [Codec]: the native [*cookiecodec.Codec], or
-// the Flask-compatible codec of package flask, so that a Go service and a
-// Flask application can share one login cookie.
-//
-// # Saving
-//
-// The session is saved into a Set-Cookie header just before the response's
-// headers go out: at the handler's first call to WriteHeader, Write, Flush or
-// ReadFrom, or when the handler returns without writing. Changes made after
-// that point cannot reach the client; they are logged as an error. The
-// wrapped ResponseWriter keeps Flush, Hijack and ReadFrom working, and
-// [net/http.ResponseController] reaches the server's writer through its
-// Unwrap method.
-//
-// A session is saved when it was modified, when it was opened with a key
-// that is no longer the primary ([cookiecodec.Info.Stale], so that a key
-// rotation moves every active session to the new key as users come back),
-// and on every request for a permanent session when
-// [Options.RefreshEachRequest] is set. A
-// session that becomes empty deletes its cookie. A handler that never uses
-// the session costs nothing: the cookie is not even decoded, and so not
-// re-issued either (unless RefreshEachRequest is set, which decodes it).
-//
-// Several middlewares, with different cookie names, may wrap one handler;
-// [From] then returns the innermost one's session, and [Named] (or
-// [Middleware.From]) each one's by its cookie name.
-//
-// # Rejected cookies
-//
-// A cookie the codec refuses (tampered with, expired, sealed with an
-// unknown key) leaves the request with an empty session, as in Flask.
-// [Session.LoadState] tells a handler whether the request carried no
-// cookie, a valid one, or a rejected one and why (an error matching
-// [cookiecodec.ErrExpired] or [cookiecodec.ErrInvalid]), and
-// [Options.OnLoad] observes every load, to count rejections. Neither ever
-// sees the cookie's value.
-//
-// # Permanent sessions
-//
-// By default the cookie is a browser-session cookie, deleted when the
-// browser closes; the token inside still expires after the codec's MaxAge.
-// [Session.SetPermanent] stores the key "_permanent" in the session, as
-// Flask does, and a permanent session's cookie carries Expires and Max-Age
-// set to [Options.MaxAge] from now.
-//
-// # Cookie size
-//
-// Browsers keep cookies of up to 4096 bytes ([MaxCookieSize]), counted here
-// on the whole Set-Cookie header value: name, value and attributes. A larger
-// session is either split into numbered cookies ([Options.Chunked]) or not
-// saved at all: the request fails through [Options.ErrorHandler], never with a
-// cookie the browser silently drops. The cookies of one session together
-// also stay within a budget of the request's Cookie header,
-// [DefaultCookieBudget] (6144 bytes) unless [Options.CookieBudget] says
-// otherwise, because proxies and clients refuse header lines over about
-// 8 KiB and the user would be logged out without a word.
-//
-// # Revocation
-//
-// A session stays in its cookie, but it may name its subject, the user it
-// belongs to: [Session.SetSubject] stores the subject under the reserved
-// key "_sub", and the time it was issued for that subject, in Unix
-// microseconds (an integer, which the Flask codec keeps exactly), under
-// "_sub_at". With [Options.Revoker] set, [Revoker.Revoke] revokes every
-// session of a subject issued until then, with one write to a
-// [RevocationStore] ([MemoryStore] for one process, a shared one such as
-// Redis for a fleet): a revoked session loads empty, as [RejectedCookie]
-// with an error matching [ErrRevoked]. Sessions without a subject are
-// never checked. The check asks the store at most once per subject and
-// [RevokerOptions.CacheFor] (1 second by default), so a revocation takes
-// effect on every server within that time; if the store fails, the
-// session is rejected (with [ErrRevocationUnavailable]) unless
-// [RevokerOptions.FailOpen] is set.
-//
-// A session issued at the very microsecond of a revocation survives it,
-// and SetSubject never records an issue time earlier than the subject's
-// last revocation, even on a server whose clock runs behind, so a user
-// who revokes and logs in again at once stays logged in. To log out other
-// devices after a password change, revoke and then call SetSubject again
-// in the same request: this session is issued anew, the others are not.
-//
-// # Security properties
-//
-// The cookie is HttpOnly, Secure, SameSite=Lax and Path=/ by default, and
-// named with the __Host- prefix ([DefaultCookieName]): a browser then
-// takes it only from this host over HTTPS, so that a sibling subdomain
-// cannot toss its own session cookie at the victim (a cookie for the
-// parent domain, or for a narrower path, that the browser would send
-// first). A name of your own keeps that defence if it starts with
-// "__Host-"; [New] refuses attributes that browsers would refuse with the
-// prefix, matching it in any case as browsers do. The
-// codec authenticates it; whether the client can read it depends on the
-// codec (see [cookiecodec.Options.Encrypt]). A stolen cookie replays until
-// its token expires: logging out deletes the cookie from the browser, not
-// from an attacker who copied it, unless the logout revokes the subject's
-// sessions (see Revocation). SameSite=Lax stops cross-site POSTs from
-// carrying the cookie in current browsers, but it is not a CSRF defence for
-// GET handlers that change state, nor for older browsers: keep a CSRF token
-// in the session for forms, as examples/login does.
-//
-// Every response that uses the session varies on the Cookie header, but a
-// response that sets the cookie must still not be stored by a shared cache
-// and served to others: keep such caches from storing responses with
-// Set-Cookie (most do by default), or mark the responses Cache-Control:
-// private.
 package httpsession
 
 import (
@@ -222,6 +101,23 @@ type Options struct {
 	// MaxAge, after which the token inside expires regardless.
 	MaxAge time.Duration
 
+	// IdleTimeout ends a session that goes unused for longer, counted
+	// from the issue time of its token, which the codec authenticates; a
+	// session whose handler uses it is re-issued (at most once a second)
+	// so that the time counts from its last use. A session given a
+	// lifetime of its own with [Session.SetLifetime] has that as its idle
+	// limit instead. Zero means none: a session lasts until its token
+	// expires, after the codec's MaxAge. It must be whole seconds, at
+	// most the codec's MaxAge and at most AbsoluteTimeout if that is set.
+	IdleTimeout time.Duration
+
+	// AbsoluteTimeout ends a session this long after it began, however
+	// often it is used: the login time, recorded by [Session.Renew] (call
+	// it at login) or at the session's first save, is kept in the signed
+	// session under "_login_time" (see the package documentation). A
+	// persistent cookie's Max-Age never reaches past it. Zero means none.
+	AbsoluteTimeout time.Duration
+
 	// RefreshEachRequest re-issues a permanent session on every request,
 	// so that it expires MaxAge after the user's last visit rather than
 	// after its last change. Flask does this by default; here it is
@@ -283,6 +179,11 @@ type Options struct {
 	// must not log the cookie.
 	OnLoad func(r *http.Request, state LoadState, err error)
 
+	// Legacy lists the cookie formats to migrate sessions from, tried in
+	// order when the request carries no valid native cookie: a session one
+	// of them opens is re-issued natively (see [Legacy]).
+	Legacy []Legacy
+
 	// Revoker, if set, checks every loaded session that names a subject
 	// (see [Session.SetSubject]) against its store, and rejects the
 	// revoked ones with an error matching [ErrRevoked]. Nil means
@@ -306,14 +207,17 @@ type Middleware struct {
 	partitioned bool
 	maxAge      time.Duration
 	refresh     bool
+	idle        time.Duration
+	absolute    time.Duration
+	maxLifetime time.Duration // the longest Session.SetLifetime
 	chunked     bool
 	maxChunks   int
 	budget      int
 	onError     func(http.ResponseWriter, *http.Request, error)
 	onDecode    func(*http.Request, error)
 	onLoad      func(*http.Request, LoadState, error)
-	checks      []postCheck // run on every decoded session, in order
-	fallbacks   []Codec     // legacy decoders tried when codec refuses a cookie
+	checks      []postCheck    // run on every decoded session, in order
+	fallbacks   []legacyFormat // Options.Legacy, tried when codec refuses a cookie
 	log         *slog.Logger
 
 	revoker *Revoker // checks sessions with a subject, if not nil
@@ -336,6 +240,8 @@ func New(codec Codec, opts Options) (*Middleware, error) {
 		partitioned: opts.Partitioned,
 		maxAge:      opts.MaxAge,
 		refresh:     opts.RefreshEachRequest,
+		idle:        opts.IdleTimeout,
+		absolute:    opts.AbsoluteTimeout,
 		chunked:     opts.Chunked,
 		maxChunks:   opts.MaxChunks,
 		budget:      opts.CookieBudget,
@@ -349,6 +255,9 @@ func New(codec Codec, opts Options) (*Middleware, error) {
 		return nil, err
 	}
 	if err := m.checkLimits(opts); err != nil {
+		return nil, err
+	}
+	if err := m.setLegacy(opts.Legacy); err != nil {
 		return nil, err
 	}
 	if m.log == nil {
@@ -406,32 +315,28 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 	}
 	var cookies []string
 	switch {
-	case len(s.data) == 0:
-		if !s.modified || !s.hadCookie {
+	case s.values().len() == 0:
+		// Delete the cookie of a session emptied here, and of one that
+		// expired, timed out or was revoked, so that the browser stops
+		// sending it.
+		if !s.hadCookie || !s.modified && !errors.Is(s.loadErr, cookiecodec.ErrExpired) && !errors.Is(s.loadErr, ErrRevoked) {
 			break
 		}
 		cookies = append(cookies, m.deletion(m.name))
 		for _, i := range s.requestCookies().chunks() {
 			cookies = append(cookies, m.deletion(chunkName(m.name, i)))
 		}
-	case s.modified || s.info.Stale || (m.refresh && isPermanent(s.data)):
-		value, err := m.codec.Encode(m.name, s.data)
-		if err != nil {
-			return fmt.Errorf("httpsession: encoding session: %w", err)
+	default:
+		maxAge, slide := m.prepareSave(s)
+		if !s.modified && !s.info.Stale && !slide && !(m.refresh && isPermanent(s.values())) {
+			break
 		}
-		var maxAge time.Duration
-		if isPermanent(s.data) {
-			maxAge = m.maxAge
-		}
-		if cookies, err = m.cookies(value, maxAge); err != nil {
+		var err error
+		if cookies, err = m.encode(s, maxAge); err != nil {
 			return err
 		}
-		for _, i := range s.requestCookies().chunks() {
-			if i >= len(cookies) {
-				cookies = append(cookies, m.deletion(chunkName(m.name, i)))
-			}
-		}
 	}
+	cookies = append(cookies, m.legacyDeletions(s)...)
 	if s.accessed || len(cookies) > 0 {
 		addVaryCookie(h)
 	}
@@ -439,6 +344,26 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 		h.Add("Set-Cookie", c)
 	}
 	return nil
+}
+
+// encode returns the Set-Cookie header values that save s with the given
+// Max-Age, deleting chunks the request carried that it no longer needs.
+func (m *Middleware) encode(s *Session, maxAge time.Duration) ([]string, error) {
+	s.writable()
+	value, err := m.codec.Encode(m.name, s.data)
+	if err != nil {
+		return nil, fmt.Errorf("httpsession: encoding session: %w", err)
+	}
+	cookies, err := m.cookies(value, maxAge)
+	if err != nil {
+		return nil, err
+	}
+	for _, i := range s.requestCookies().chunks() {
+		if i >= len(cookies) {
+			cookies = append(cookies, m.deletion(chunkName(m.name, i)))
+		}
+	}
+	return cookies, nil
 }
 
 // addVaryCookie adds "Cookie" to h's Vary header unless it is there.
@@ -456,7 +381,8 @@ func addVaryCookie(h http.Header) {
 
 // isPermanent reports whether data is marked permanent the way Flask marks
 // it: the key "_permanent" holds true.
-func isPermanent(data cookiecodec.Session) bool {
-	p, _ := data[permanentKey].(bool)
+func isPermanent(data values) bool {
+	v, _ := data.get(permanentKey)
+	p, _ := v.(bool)
 	return p
 }

@@ -56,7 +56,9 @@ func TestLoadState(t *testing.T) {
 				},
 			})
 			if tc.fallback {
-				m.fallbacks = append(m.fallbacks, legacy)
+				if err := m.setLegacy([]Legacy{{Decoder: legacy}}); err != nil {
+					t.Fatal(err)
+				}
 			}
 			if tc.check != nil {
 				m.checks = append(m.checks, func(*http.Request, cookiecodec.Session, cookiecodec.Info) error { return tc.check })
@@ -84,8 +86,15 @@ func TestLoadState(t *testing.T) {
 			if len(hookState) != 1 || hookState[0] != tc.want || !errors.Is(hookErr, tc.wantErr) {
 				t.Errorf("OnLoad saw %v, %v; want one call with %v, %v", hookState, hookErr, tc.want, tc.wantErr)
 			}
-			if reset := len(resp.Cookies()) > 0; reset != tc.wantReset {
+			// An expired cookie is deleted; others are left alone unless
+			// re-issued.
+			wantDelete := errors.Is(tc.wantErr, cookiecodec.ErrExpired)
+			cs := resp.Cookies()
+			if reset := len(cs) == 1 && cs[0].MaxAge >= 0; reset != tc.wantReset {
 				t.Errorf("Set-Cookie = %q, want re-issued: %v", setCookies(resp), tc.wantReset)
+			}
+			if deleted := len(cs) == 1 && cs[0].MaxAge < 0; deleted != wantDelete {
+				t.Errorf("Set-Cookie = %q, want deleted: %v", setCookies(resp), wantDelete)
 			}
 			if tc.wantReset {
 				if s, _, err := codec.Decode("session", resp.Cookies()[0].Value); err != nil || s["user"] != tc.wantUser {

@@ -89,6 +89,25 @@ func (m *Middleware) checkLimits(opts Options) error {
 		return fmt.Errorf("httpsession: MaxAge %v is longer than the codec's MaxAge %v, after which its tokens expire anyway; lower MaxAge or raise the codec's",
 			opts.MaxAge, codecMaxAge)
 	}
+	m.maxLifetime = m.maxAge
+	if codecMaxAge > 0 {
+		m.maxLifetime = codecMaxAge
+	}
+	for _, d := range []struct {
+		name  string
+		value time.Duration
+	}{{"IdleTimeout", m.idle}, {"AbsoluteTimeout", m.absolute}} {
+		if d.value < 0 || d.value%time.Second != 0 {
+			return fmt.Errorf("httpsession: %s %v is not a whole number of seconds", d.name, d.value)
+		}
+	}
+	if m.idle > m.maxLifetime {
+		return fmt.Errorf("httpsession: IdleTimeout %v is longer than the codec's MaxAge %v, after which its tokens expire anyway; lower IdleTimeout or raise the codec's MaxAge",
+			m.idle, m.maxLifetime)
+	}
+	if m.absolute > 0 && m.idle > m.absolute {
+		return fmt.Errorf("httpsession: IdleTimeout %v is longer than AbsoluteTimeout %v, which ends every session first; lower IdleTimeout", m.idle, m.absolute)
+	}
 	switch {
 	case m.maxChunks == 0:
 		m.maxChunks = DefaultMaxChunks

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -85,7 +86,8 @@ type RevokerOptions struct {
 
 	// FailOpen makes a [Middleware] accept a session whose revocation
 	// cannot be checked because the store failed, logging the error as a
-	// warning, instead of rejecting it. Failing open keeps users logged
+	// warning (at most once a second, with the count of those not
+	// logged), instead of rejecting it. Failing open keeps users logged
 	// in while the store is down, at the price of letting revoked
 	// sessions through meanwhile; a revoked session re-issued then may
 	// outlive its revocation record (see Retain).
@@ -118,6 +120,9 @@ type Revoker struct {
 	prev    map[string]cacheEntry // answers of the one before
 	rotated time.Duration         // when cur was started, on clock
 	calls   map[string]*storeCall // questions to the store in flight
+
+	warned  atomic.Int64 // clock reading of the last fail-open warning, plus 1
+	skipped atomic.Int64 // fail-open warnings not logged since
 
 	now   func() time.Time     // time.Now, except in tests
 	clock func() time.Duration // monotonic time for the cache, except in tests
@@ -177,6 +182,23 @@ func NewRevoker(store RevocationStore, opts RevokerOptions) (*Revoker, error) {
 		return nil, fmt.Errorf("httpsession: negative revocation Retain %v", opts.Retain)
 	}
 	return r, nil
+}
+
+// failOpenWarnEvery is the least time between two warnings of a
+// Revoker failing open, so that a store outage logs a line a second
+// rather than one per request.
+const failOpenWarnEvery = time.Second
+
+// warnFailOpen reports whether to log a fail-open warning now, and how
+// many were skipped since the last one logged.
+func (r *Revoker) warnFailOpen() (bool, int64) {
+	now := int64(r.clock()) + 1
+	last := r.warned.Load()
+	if last != 0 && now-last < int64(failOpenWarnEvery) || !r.warned.CompareAndSwap(last, now) {
+		r.skipped.Add(1)
+		return false, 0
+	}
+	return true, r.skipped.Swap(0)
 }
 
 // checkSubject reports whether subject is one a Revoker accepts.
@@ -239,14 +261,20 @@ func (r *Revoker) Check(ctx context.Context, subject string, issued time.Time) e
 	return nil
 }
 
-// issueTime returns the time to record as the issue time of a session for
-// subject: now, or the subject's revocation time if that is later, as it
-// may be when another server's clock runs ahead, so that a session issued
-// right after a revocation is never revoked by it. It asks the store
-// without the cache, and returns now and the store's error if that fails.
-func (r *Revoker) issueTime(ctx context.Context, subject string) (time.Time, error) {
+// IssueTime returns the time to record as the issue time of a session for
+// subject, to pass to [Revoker.Check] later: now, or the subject's
+// revocation time if that is later, as it may be when another server's
+// clock runs ahead, so that a session issued right after a revocation is
+// never revoked by it. It asks the store without the cache, and returns
+// now and the store's error, wrapping [ErrRevocationUnavailable], if that
+// fails. [Session.SetSubject] calls it; call it yourself to use a Revoker
+// with sessions of your own.
+func (r *Revoker) IssueTime(ctx context.Context, subject string) (time.Time, error) {
 	start := r.clock()
 	now := truncMicro(r.now())
+	if err := checkSubject(subject); err != nil {
+		return now, err
+	}
 	before, err := bounded(ctx, r.timeout, func(ctx context.Context) (time.Time, error) {
 		return r.store.RevokedBefore(ctx, subject)
 	})
@@ -334,7 +362,8 @@ func (r *Revoker) record(subject string, e cacheEntry) cacheEntry {
 // f does or when that context ends, whichever comes first, so that a store
 // ignoring its context cannot hold a request. The context keeps ctx's
 // values but not its cancellation: the answer is shared by the requests
-// waiting on it. Errors wrap [ErrRevocationUnavailable].
+// waiting on it. Errors, a panic of f's included, wrap
+// [ErrRevocationUnavailable].
 func bounded[T any](ctx context.Context, timeout time.Duration, f func(context.Context) (T, error)) (T, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
@@ -344,6 +373,13 @@ func bounded[T any](ctx context.Context, timeout time.Duration, f func(context.C
 	}
 	ch := make(chan answer, 1)
 	go func() {
+		// A store that panics fails the call, rather than the process
+		// from a goroutine that no server recovers.
+		defer func() {
+			if p := recover(); p != nil {
+				ch <- answer{err: fmt.Errorf("the store panicked: %v", p)}
+			}
+		}()
 		v, err := f(ctx)
 		ch <- answer{v, err}
 	}()

@@ -49,8 +49,10 @@ func (m *Middleware) checkRevocation(r *http.Request, data cookiecodec.Session, 
 	}
 	err := m.revoker.Check(r.Context(), subject, time.UnixMicro(at))
 	if err != nil && m.revoker.failOpen && errors.Is(err, ErrRevocationUnavailable) {
-		m.log.Warn("httpsession: accepting a session whose revocation cannot be checked (FailOpen)",
-			"method", r.Method, "path", r.URL.Path, "err", err)
+		if ok, skipped := m.revoker.warnFailOpen(); ok {
+			m.log.Warn("httpsession: accepting a session whose revocation cannot be checked (FailOpen)",
+				"method", r.Method, "path", r.URL.Path, "err", err, "unlogged", skipped)
+		}
 		return nil
 	}
 	return err
@@ -80,7 +82,7 @@ func (s *Session) SetSubject(subject string) error {
 	at := time.Now()
 	if rv := s.m.revoker; rv != nil {
 		var err error
-		if at, err = rv.issueTime(s.req.Context(), subject); err != nil {
+		if at, err = rv.IssueTime(s.req.Context(), subject); err != nil {
 			s.m.log.Warn("httpsession: recording a subject's issue time without its revocation time",
 				"method", s.req.Method, "path", s.req.URL.Path, "err", err)
 		}

@@ -127,6 +127,32 @@ func TestRevocationMiddleware(t *testing.T) {
 	}
 }
 
+// TestRevocationDeletesCookie checks that the response to a revoked
+// session deletes its cookie, and that one to a session that could not be
+// checked leaves it alone, for when the store is back.
+func TestRevocationDeletesCookie(t *testing.T) {
+	clk := newClock()
+	store := &countingStore{RevocationStore: NewMemoryStore()}
+	srv := newRevocationServer(t, nil, store, clk, RevokerOptions{})
+	cookie := srv.login(t, "harry")
+	clk.advance(DefaultRevocationCacheFor)
+	down := error(errors.New("connection refused"))
+	store.fail.Store(&down)
+	resp := serve(t, srv.m, func(w http.ResponseWriter, r *http.Request) { From(r).Subject() }, cookie)
+	if len(resp.Cookies()) != 0 || srv.state != RejectedCookie {
+		t.Errorf("store down: state %v, Set-Cookie %q; want rejected and the cookie left alone", srv.state, setCookies(resp))
+	}
+	store.fail.Store(nil)
+	clk.advance(DefaultRevocationCacheFor)
+	if err := srv.rv.Revoke(context.Background(), "harry"); err != nil {
+		t.Fatal(err)
+	}
+	resp = serve(t, srv.m, func(w http.ResponseWriter, r *http.Request) { From(r).Subject() }, cookie)
+	if cs := resp.Cookies(); len(cs) != 1 || cs[0].MaxAge >= 0 || !errors.Is(srv.err, ErrRevoked) {
+		t.Errorf("revoked: err %v, Set-Cookie %q; want ErrRevoked and the cookie deleted", srv.err, setCookies(resp))
+	}
+}
+
 // TestRevocationClockBehind checks a login on a server whose clock runs
 // behind the one that revoked: its session is issued at the revocation
 // time, not before it.
@@ -204,6 +230,17 @@ func TestRevocationStoreDown(t *testing.T) {
 				}
 				if !strings.Contains(srv.logs.String(), "connection refused") {
 					t.Errorf("fail open logged %q, want a warning with the store's error", srv.logs)
+				}
+				// One warning a second, however many requests.
+				srv.user(t, cookie)
+				srv.user(t, cookie)
+				if n := strings.Count(srv.logs.String(), "cannot be checked"); n != 1 {
+					t.Errorf("%d warnings within a second, want 1", n)
+				}
+				clk.advance(failOpenWarnEvery)
+				srv.user(t, cookie)
+				if n := strings.Count(srv.logs.String(), "cannot be checked"); n != 2 || !strings.Contains(srv.logs.String(), "unlogged=2") {
+					t.Errorf("%d warnings a second later, want 2, the second with unlogged=2:\n%s", n, srv.logs)
 				}
 				return
 			}

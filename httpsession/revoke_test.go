@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -147,6 +148,9 @@ func TestRevokeCheck(t *testing.T) {
 		if err := r.Revoke(ctx, subject); err == nil {
 			t.Errorf("Revoke of a %d-byte subject succeeded", len(subject))
 		}
+		if _, err := r.IssueTime(ctx, subject); err == nil {
+			t.Errorf("IssueTime of a %d-byte subject succeeded", len(subject))
+		}
 	}
 }
 
@@ -171,12 +175,12 @@ func TestIssueTimeAfterRevocation(t *testing.T) {
 	if err := revoking.Revoke(ctx, "harry"); err != nil {
 		t.Fatal(err)
 	}
-	issued, err := other.issueTime(ctx, "harry")
+	issued, err := other.IssueTime(ctx, "harry")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !issued.Equal(ahead.now()) {
-		t.Errorf("issueTime = %s, want the revocation time %s", issued, ahead.now())
+		t.Errorf("IssueTime = %s, want the revocation time %s", issued, ahead.now())
 	}
 	for _, r := range []*Revoker{revoking, other} {
 		if err := r.Check(ctx, "harry", issued); err != nil {
@@ -184,14 +188,14 @@ func TestIssueTimeAfterRevocation(t *testing.T) {
 		}
 	}
 	// Without a revocation, the issue time is the local clock's.
-	if issued, err := other.issueTime(ctx, "sally"); err != nil || !issued.Equal(behind.now()) {
-		t.Errorf("issueTime without revocation = %s, %v, want %s", issued, err, behind.now())
+	if issued, err := other.IssueTime(ctx, "sally"); err != nil || !issued.Equal(behind.now()) {
+		t.Errorf("IssueTime without revocation = %s, %v, want %s", issued, err, behind.now())
 	}
 	// If the store fails, the local clock's time, and the error.
 	e := error(errors.New("connection refused"))
 	store.fail.Store(&e)
-	if issued, err := other.issueTime(ctx, "harry"); !errors.Is(err, ErrRevocationUnavailable) || !issued.Equal(behind.now()) {
-		t.Errorf("issueTime with a failing store = %s, %v, want %s and ErrRevocationUnavailable", issued, err, behind.now())
+	if issued, err := other.IssueTime(ctx, "harry"); !errors.Is(err, ErrRevocationUnavailable) || !issued.Equal(behind.now()) {
+		t.Errorf("IssueTime with a failing store = %s, %v, want %s and ErrRevocationUnavailable", issued, err, behind.now())
 	}
 }
 
@@ -341,6 +345,31 @@ func TestRevokerHungStore(t *testing.T) {
 		t.Errorf("Check with an ended request = %v, want ErrRevocationUnavailable and context.Canceled", err)
 	}
 	<-first
+}
+
+// panicStore is a store with a bug.
+type panicStore struct{}
+
+func (panicStore) RevokedBefore(context.Context, string) (time.Time, error) { panic("nil map") }
+func (panicStore) Revoke(context.Context, string, time.Time, time.Time) error {
+	panic("nil map")
+}
+
+// TestRevokerPanickingStore checks that a store's panic, which would
+// otherwise end the process from the goroutine a call runs in, fails the
+// call instead.
+func TestRevokerPanickingStore(t *testing.T) {
+	r, err := NewRevoker(panicStore{}, RevokerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := r.Check(ctx, "harry", time.Now()); !errors.Is(err, ErrRevocationUnavailable) || !strings.Contains(err.Error(), "panicked") {
+		t.Errorf("Check = %v, want ErrRevocationUnavailable saying the store panicked", err)
+	}
+	if err := r.Revoke(ctx, "harry"); !errors.Is(err, ErrRevocationUnavailable) {
+		t.Errorf("Revoke = %v, want ErrRevocationUnavailable", err)
+	}
 }
 
 func TestRevokeRetain(t *testing.T) {

@@ -3,9 +3,12 @@ package httpsession
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/cookiecodec/cookiecodec"
@@ -46,6 +49,13 @@ func (c *sessionContext) Value(key any) any {
 // to other goroutines, but changes made after the response's headers were
 // sent are not saved (they are logged as an error).
 //
+// With a codec that has a DecodeView method, as [*cookiecodec.Codec] does,
+// a request that only reads its session (Get, Len, Permanent, Info and the
+// like) reads the values from the cookie's payload in place: the session's
+// map is built only when a method writes or iterates it (Set, Delete,
+// Clear, Keys, Flashes, MarkModified) or the session is re-issued. A
+// middleware with a check that needs the map (revocation) always builds it.
+//
 // Every method is safe on a nil *Session, which [From] returns for a request
 // that did not pass through the middleware: reads see an empty session, and
 // writes are dropped with an error logged to [slog.Default].
@@ -53,12 +63,18 @@ type Session struct {
 	m   *Middleware
 	req *http.Request
 
-	mu        sync.Mutex
-	parsed    bool                // rc holds the request's cookies
-	rc        requestCookies      // the session cookie and its chunks
-	loaded    bool                // the cookie was read
-	hadCookie bool                // the request carried the cookie or a chunk of it
-	data      cookiecodec.Session // never nil once loaded
+	mu sync.Mutex
+	// rc is the session cookie and its chunks, nil until parsed; like
+	// sessionValues it sits behind a pointer, so that fmt shows an address
+	// rather than the cookie where it cannot call Format.
+	rc        *requestCookies
+	loaded    bool // the cookie was read
+	hadCookie bool // the request carried the cookie or a chunk of it
+	// The session's values sit one pointer away, in a *sessionValues that
+	// loadLocked sets, because fmt prints maps at every depth: a *Session
+	// printed where fmt cannot call [Session.Format] (in an unexported
+	// field) shows this pointer's address, not the plaintext.
+	*sessionValues
 	info      cookiecodec.Info
 	valid     bool // data came from a cookie the codec accepted
 	state     LoadState
@@ -71,6 +87,40 @@ type Session struct {
 	flashesRead bool    // Flashes took the flashed messages out of data
 	flashes     []Flash // what it took, returned again in this request
 }
+
+// sessionValues holds what the cookie decoded to.
+type sessionValues struct {
+	data cookiecodec.Session // never nil once loaded, unless lazy
+	view cookiecodec.View    // the cookie's session, while lazy
+	lazy bool                // data is still view: nothing wrote or iterated
+}
+
+// String describes s without its values, which are plaintext that logs
+// must not carry: "httpsession.Session(2 keys)", or "(not loaded)" before
+// any method read the cookie. It does not load the session.
+func (s *Session) String() string {
+	if s == nil {
+		return "httpsession.Session(nil)"
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.loaded {
+		return "httpsession.Session(not loaded)"
+	}
+	if len(s.data) == 1 {
+		return "httpsession.Session(1 key)"
+	}
+	return "httpsession.Session(" + strconv.Itoa(len(s.data)) + " keys)"
+}
+
+// GoString is the same as [Session.String], so %#v does not reveal the
+// session's values.
+func (s *Session) GoString() string { return s.String() }
+
+// Format prints [Session.String] for every verb, so that no fmt verb, and
+// no log/slog handler, reveals the session's values or the request's
+// cookie.
+func (s *Session) Format(f fmt.State, verb rune) { fmt.Fprint(f, s.String()) }
 
 // From returns r's session, or nil if r did not pass through a
 // [Middleware]'s handler. When several middlewares wrap the handler, it
@@ -117,6 +167,60 @@ func (s *Session) lock() bool {
 	return true
 }
 
+// lockWrite is lock for a method that changes or iterates the session:
+// it builds the session's map from the View of its cookie, if it has not
+// been built yet.
+func (s *Session) lockWrite() bool {
+	if !s.lock() {
+		return false
+	}
+	s.writable()
+	return true
+}
+
+// writable builds s.data from s.view if s is lazy. s is locked.
+func (s *Session) writable() {
+	if s.lazy {
+		s.data, s.view, s.lazy = s.view.Session(), cookiecodec.View{}, false
+	}
+}
+
+// values returns what s holds, for reading without building the map.
+// s is locked.
+func (s *Session) values() values { return values{m: s.data, v: s.view, lazy: s.lazy} }
+
+// values is a session's data as the helpers read it: its map, or the View
+// of its cookie while no method has written or iterated it, so that a
+// request that only reads never builds the map.
+type values struct {
+	m    cookiecodec.Session
+	v    cookiecodec.View
+	lazy bool
+}
+
+func (d values) get(key string) (any, bool) {
+	if d.lazy {
+		return d.v.Get(key)
+	}
+	v, ok := d.m[key]
+	return v, ok
+}
+
+func (d values) len() int {
+	if d.lazy {
+		return d.v.Len()
+	}
+	return len(d.m)
+}
+
+// getAs is [cookiecodec.Get] on d.
+func getAs[T any](d values, key string) (T, bool) {
+	if d.lazy {
+		return cookiecodec.Get[T](d.v, key)
+	}
+	return cookiecodec.Get[T](d.m, key)
+}
+
 // changed records a modification made while s is locked.
 func (s *Session) changed() {
 	s.modified = true
@@ -140,8 +244,7 @@ func (s *Session) Get(key string) (any, bool) {
 		return nil, false
 	}
 	defer s.mu.Unlock()
-	v, ok := s.data[key]
-	return v, ok
+	return s.values().get(key)
 }
 
 // Get returns the value stored under key as a T, and whether there is one
@@ -153,7 +256,7 @@ func Get[T any](s *Session, key string) (T, bool) {
 		return zero, false
 	}
 	defer s.mu.Unlock()
-	return cookiecodec.Get[T](s.data, key)
+	return getAs[T](s.values(), key)
 }
 
 // Set stores value under key. It returns an error, and leaves the session
@@ -170,7 +273,7 @@ func (s *Session) Set(key string, value any) error {
 	if err := s.m.checkValue(key, value); err != nil {
 		return err
 	}
-	s.lock()
+	s.lockWrite()
 	defer s.mu.Unlock()
 	s.data[key] = value
 	s.changed()
@@ -179,7 +282,7 @@ func (s *Session) Set(key string, value any) error {
 
 // Delete removes key from the session.
 func (s *Session) Delete(key string) {
-	if !s.lock() {
+	if !s.lockWrite() {
 		logDetached("Delete")
 		return
 	}
@@ -193,7 +296,7 @@ func (s *Session) Delete(key string) {
 // Clear removes every key, the permanent mark included, so that the
 // cookie is deleted when the response is sent: this is how to log out.
 func (s *Session) Clear() {
-	if !s.lock() {
+	if !s.lockWrite() {
 		logDetached("Clear")
 		return
 	}
@@ -205,7 +308,7 @@ func (s *Session) Clear() {
 // Keys returns the session's keys in sorted order, "_permanent" included
 // when the session is permanent.
 func (s *Session) Keys() []string {
-	if !s.lock() {
+	if !s.lockWrite() {
 		return nil
 	}
 	defer s.mu.Unlock()
@@ -223,7 +326,34 @@ func (s *Session) Len() int {
 		return 0
 	}
 	defer s.mu.Unlock()
-	return len(s.data)
+	return s.values().len()
+}
+
+// CheckSize encodes the session as it would be saved now and returns the
+// error the save would meet: one matching [cookiecodec.ErrTooLarge], saying
+// by how many bytes, if its cookies would be too large for a cookie, for
+// [Options.MaxChunks] or for [Options.CookieBudget]; or the codec's error.
+// A handler calls it to refuse, with a message of its own, a change that
+// would make the response fail. It costs one encoding of the session.
+func (s *Session) CheckSize() error {
+	if !s.lockWrite() {
+		return errDetached
+	}
+	defer s.mu.Unlock()
+	if len(s.data) == 0 {
+		return nil
+	}
+	data := s.data
+	if _, ok := loginTime(values{m: data}); !ok && s.m.absolute > 0 {
+		data = maps.Clone(data)
+		data[loginTimeKey] = s.m.now().Unix()
+	}
+	value, err := s.m.codec.Encode(s.m.name, data)
+	if err != nil {
+		return fmt.Errorf("httpsession: encoding session: %w", err)
+	}
+	_, err = s.m.cookies(value, s.m.cookieLifetime(values{m: data}))
+	return err
 }
 
 // Permanent reports whether the session is permanent: its cookie outlives
@@ -233,24 +363,32 @@ func (s *Session) Permanent() bool {
 		return false
 	}
 	defer s.mu.Unlock()
-	return isPermanent(s.data)
+	return isPermanent(s.values())
 }
 
 // SetPermanent makes the session permanent or not, by storing true under
 // "_permanent" or removing that key, as Flask's session.permanent does.
+// Making it not permanent also drops a lifetime given with
+// [Session.SetLifetime].
 func (s *Session) SetPermanent(permanent bool) {
-	if !s.lock() {
+	if !s.lockWrite() {
 		logDetached("SetPermanent")
 		return
 	}
 	defer s.mu.Unlock()
-	if isPermanent(s.data) == permanent {
+	s.setPermanentLocked(permanent)
+}
+
+func (s *Session) setPermanentLocked(permanent bool) {
+	_, own := s.data[lifetimeKey]
+	if isPermanent(s.values()) == permanent && (permanent || !own) {
 		return
 	}
 	if permanent {
 		s.data[permanentKey] = true
 	} else {
 		delete(s.data, permanentKey)
+		delete(s.data, lifetimeKey)
 	}
 	s.changed()
 }
@@ -258,7 +396,7 @@ func (s *Session) SetPermanent(permanent bool) {
 // MarkModified makes the middleware save the session, for a change made in
 // place to a map or slice read with [Session.Get].
 func (s *Session) MarkModified() {
-	if !s.lock() {
+	if !s.lockWrite() {
 		logDetached("MarkModified")
 		return
 	}

@@ -443,6 +443,12 @@ func TestNewOptions(t *testing.T) {
 		{"chunked small budget", bigCodec(t), Options{Chunked: true, CookieBudget: 4096}, "raise CookieBudget above 4096"},
 		{"negative budget", codec, Options{CookieBudget: -1}, "CookieBudget"},
 		{"small budget", codec, Options{CookieBudget: 100}, ""},
+		{"timeouts", codec, Options{IdleTimeout: time.Hour, AbsoluteTimeout: 24 * time.Hour}, ""},
+		{"idle over codec", codec, Options{IdleTimeout: 32 * 24 * time.Hour}, "longer than the codec's MaxAge"},
+		{"idle over absolute", codec, Options{IdleTimeout: 2 * time.Hour, AbsoluteTimeout: time.Hour}, "longer than AbsoluteTimeout"},
+		{"idle fraction", codec, Options{IdleTimeout: 1500 * time.Millisecond}, "whole number of seconds"},
+		{"negative absolute", codec, Options{AbsoluteTimeout: -time.Hour}, "whole number of seconds"},
+		{"absolute over codec", codec, Options{AbsoluteTimeout: 365 * 24 * time.Hour}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := New(tc.codec, tc.opts)
@@ -481,93 +487,5 @@ func TestNestedMiddlewares(t *testing.T) {
 	cs := rec.Result().Cookies()
 	if len(cs) != 1 || cs[0].Name != "inner" {
 		t.Errorf("Set-Cookie = %q, want only the inner middleware's cookie", rec.Result().Header.Values("Set-Cookie"))
-	}
-}
-
-// TestSetRejectsUnsupported checks that Set reports a value the codec
-// cannot encode at the call, leaves the session as it was, and names the
-// key without the value.
-func TestSetRejectsUnsupported(t *testing.T) {
-	type point struct{ X, Y int }
-	for _, tc := range []struct {
-		name  string
-		codec Codec
-	}{
-		{"native", nil},
-		{"flask", newFlaskCodec(t, "a Flask SECRET_KEY of some length")},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			m, _ := newMiddleware(t, tc.codec, Options{})
-			resp := serve(t, m, func(w http.ResponseWriter, r *http.Request) {
-				s := From(r)
-				if err := s.Set("user", "Harry"); err != nil {
-					t.Errorf("Set(user, Harry) = %v, want nil", err)
-				}
-				for _, v := range []any{[]int{1}, map[string]string{"a": "b"}, point{1, 2}, make(chan int), "secret\xff", []any{[]any{struct{}{}}}} {
-					err := s.Set("bad", v)
-					if err == nil {
-						t.Errorf("Set(bad, %T) = nil, want an error", v)
-						continue
-					}
-					if !strings.Contains(err.Error(), `"bad"`) || strings.Contains(err.Error(), "secret") {
-						t.Errorf("Set(bad, %T) = %q, want the key named and the value not quoted", v, err)
-					}
-				}
-				if _, ok := s.Get("bad"); ok || s.Len() != 1 {
-					t.Errorf("after failed Sets: Keys() = %q, want only user", s.Keys())
-				}
-			})
-			if resp.StatusCode != http.StatusOK || len(resp.Cookies()) != 1 {
-				t.Errorf("status %d, Set-Cookie %q, want 200 and the session saved", resp.StatusCode, setCookies(resp))
-			}
-		})
-	}
-	var s *Session
-	if err := s.Set("a", 1); err == nil {
-		t.Error("nil Session Set = nil, want an error")
-	}
-}
-
-// TestNamedSessions checks that a handler wrapped by two middlewares
-// reaches both sessions by name, that From still returns the innermost,
-// and that each saves its own cookie.
-func TestNamedSessions(t *testing.T) {
-	codec := newCodec(t, nil, cookiecodec.Options{})
-	login, _ := newMiddleware(t, codec, Options{CookieName: "session"})
-	prefs, _ := newMiddleware(t, codec, Options{CookieName: "prefs"})
-	h := login.Wrap(prefs.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if From(r) != Named(r, "prefs") || prefs.From(r) != Named(r, "prefs") || login.From(r) != Named(r, "session") {
-			t.Error("From, Named and Middleware.From disagree")
-		}
-		if Named(r, "session") == Named(r, "prefs") || Named(r, "other") != nil {
-			t.Errorf("Named(session) = %p, Named(prefs) = %p, Named(other) = %p, want two sessions and nil",
-				Named(r, "session"), Named(r, "prefs"), Named(r, "other"))
-		}
-		if r.URL.Path == "/set" {
-			Named(r, "session").Set("user", "Harry")
-			Named(r, "prefs").Set("theme", "dark")
-			return
-		}
-		user, _ := Get[string](Named(r, "session"), "user")
-		theme, _ := Get[string](Named(r, "prefs"), "theme")
-		fmt.Fprintf(w, "%s %s", user, theme)
-	})))
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("GET", "/set", nil))
-	cs := rec.Result().Cookies()
-	if len(cs) != 2 {
-		t.Fatalf("Set-Cookie = %q, want a session and a prefs cookie", rec.Result().Header.Values("Set-Cookie"))
-	}
-	req := httptest.NewRequest("GET", "/", nil)
-	for _, c := range cs {
-		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
-	}
-	rec = httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	if got := rec.Body.String(); got != "Harry dark" {
-		t.Errorf("body = %q, want both sessions read back: Harry dark", got)
-	}
-	if Named(httptest.NewRequest("GET", "/", nil), "session") != nil {
-		t.Error("Named on a request without middleware is not nil")
 	}
 }

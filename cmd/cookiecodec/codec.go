@@ -24,6 +24,7 @@ type codecFlags struct {
 	name       string
 	format     string
 	secretFile string
+	salt       string
 }
 
 func (f *codecFlags) register(flags *flag.FlagSet, defaultFormat string) {
@@ -31,6 +32,7 @@ func (f *codecFlags) register(flags *flag.FlagSet, defaultFormat string) {
 	flags.StringVar(&f.name, "name", "session", "")
 	flags.StringVar(&f.format, "format", defaultFormat, "")
 	flags.StringVar(&f.secretFile, "secret-file", "", "")
+	flags.StringVar(&f.salt, "salt", "", "")
 }
 
 // check validates the shared flags and returns a usage error message.
@@ -62,7 +64,16 @@ func checkCookieName(name string) error {
 }
 
 // loadKeyring returns the native keyring: from the key file named by
-// --keys, or else from the environment.
+// --keys, or else from the environment. It warns of keys that do not look
+// random.
+func (c *cli) loadKeyring(path string) (*cookiecodec.Keyring, error) {
+	ring, err := loadKeyring(path)
+	if err == nil {
+		c.warnWeakKeys(ring)
+	}
+	return ring, err
+}
+
 func loadKeyring(path string) (*cookiecodec.Keyring, error) {
 	if path != "" {
 		f, err := cookiecodec.LoadKeyFile(path)
@@ -100,16 +111,13 @@ func (c *cli) encode(args []string) int {
 		return c.configError(err)
 	}
 	if cf.format == formatFlask {
-		if *encrypt || *compress {
-			return c.usageError("encode", "--encrypt and --compress apply to the native format only")
-		}
-		if *typed {
-			return c.usageError("encode", "--typed applies to the native format only: Flask's tagged JSON keeps Flask's types")
+		if *encrypt || *compress || *typed {
+			return c.usageError("encode", "--encrypt, --compress and --typed apply to the native format only; Flask's tagged JSON keeps Flask's types")
 		}
 		return c.encodeFlask(cf, data)
 	}
-	if cf.secretFile != "" {
-		return c.usageError("encode", "--secret-file applies to --format flask only")
+	if cf.secretFile != "" || cf.salt != "" {
+		return c.usageError("encode", "--secret-file and --salt apply to --format flask only")
 	}
 	parse := parseSession
 	if *typed {
@@ -119,11 +127,10 @@ func (c *cli) encode(args []string) int {
 	if err != nil {
 		return c.configError(err)
 	}
-	ring, err := loadKeyring(cf.keys)
+	ring, err := c.loadKeyring(cf.keys)
 	if err != nil {
 		return c.configError(err)
 	}
-	c.warnWeakKeys(ring)
 	codec, err := cookiecodec.New(ring, cookiecodec.Options{Encrypt: *encrypt, Compress: *compress})
 	if err != nil {
 		return c.configError(err)
@@ -145,6 +152,7 @@ func (c *cli) decode(args []string) int {
 	asJSON := flags.Bool("json", false, "")
 	tagged := flags.Bool("tagged", false, "")
 	typed := flags.Bool("typed", false, "")
+	gf := registerGorillaFlags(flags)
 	pos, status, ok := c.parseFlags(flags, "decode", args)
 	if !ok {
 		return status
@@ -152,7 +160,7 @@ func (c *cli) decode(args []string) int {
 	if len(pos) > 1 {
 		return c.usageError("decode", "decode takes one cookie, got %d arguments", len(pos))
 	}
-	if err := cf.check(formatAuto, formatNative, formatFlask); err != nil {
+	if err := cf.check(formatAuto, formatNative, formatFlask, formatGorilla); err != nil {
 		return c.usageError("decode", "%v", err)
 	}
 	var maxAge time.Duration
@@ -161,6 +169,7 @@ func (c *cli) decode(args []string) int {
 		if maxAge, err = parseMaxAge(*maxAgeText); err != nil {
 			return c.usageError("decode", "%v", err)
 		}
+		c.maxAgeText = *maxAgeText
 	}
 	value, status, ok := c.pickInput(pos, cf.name)
 	if !ok {
@@ -170,31 +179,37 @@ func (c *cli) decode(args []string) int {
 	if format == formatAuto {
 		format = detectFormat(value)
 	}
+	if format == formatGorilla {
+		return c.decodeGorilla(cf, gf, value, maxAge, *asJSON, *tagged)
+	}
+	if err := gf.usedWith(format); err != nil {
+		return c.usageError("decode", "%v", err)
+	}
 	if format == formatFlask {
 		if *typed {
-			return c.usageError("decode", "--typed applies to native cookies only, and this is a Flask cookie: use --tagged")
+			return c.usageError("decode", "--typed applies to native cookies: for Flask cookies, --tagged prints Flask's own typed JSON")
 		}
 		return c.decodeFlask(cf, value, maxAge, *asJSON, *tagged)
 	}
 	if *tagged {
 		return c.usageError("decode", "--tagged applies to Flask cookies only, and this is a native cookie")
 	}
-	if cf.secretFile != "" {
-		return c.usageError("decode", "--secret-file applies to Flask cookies only, and this is a native cookie")
+	if cf.secretFile != "" || cf.salt != "" {
+		return c.usageError("decode", "--secret-file and --salt apply to Flask cookies only, and this is a native cookie")
 	}
 	// A malformed cookie is rejected whether or not keys are configured.
-	if _, err := cookiecodec.InspectUnverified(value); err != nil {
+	u, err := cookiecodec.InspectUnverified(value)
+	if err != nil {
 		status := c.reject(err)
 		if detectFormat(value) == formatFlask {
 			c.hintf("this looks like a Flask cookie: use --format flask or auto")
 		}
 		return status
 	}
-	ring, err := loadKeyring(cf.keys)
+	ring, err := c.loadKeyring(cf.keys)
 	if err != nil {
 		return c.configError(err)
 	}
-	c.warnWeakKeys(ring)
 	// The CLI opens either mode, and any token Seal can make: it reports
 	// what a server would reject for those reasons instead.
 	codec, err := cookiecodec.New(ring, cookiecodec.Options{
@@ -207,7 +222,7 @@ func (c *cli) decode(args []string) int {
 	}
 	s, info, err := codec.Decode(cf.name, value)
 	if err != nil {
-		return c.rejectCookie(err)
+		return c.rejectCookie(err, u.IssuedAt, codec.MaxAge())
 	}
 	m := newMeta(formatNative, info.IssuedAt, len(value))
 	m.Version = 1
@@ -231,12 +246,36 @@ func (c *cli) decode(args []string) int {
 }
 
 // rejectCookie reports an error from a decoder: a rejection for the
-// library's rejection sentinels, a configuration error otherwise.
-func (c *cli) rejectCookie(err error) int {
-	if errors.Is(err, cookiecodec.ErrInvalid) || errors.Is(err, cookiecodec.ErrExpired) {
+// library's rejection sentinels, a configuration error otherwise. An
+// expired cookie, issued at issuedAt, is said to have expired so long
+// after maxAge, in days if --max-age was given in days or not at all.
+func (c *cli) rejectCookie(err error, issuedAt time.Time, maxAge time.Duration) int {
+	if errors.Is(err, cookiecodec.ErrExpired) {
+		over := now().Unix() - issuedAt.Unix() - int64(maxAge/time.Second)
+		text := c.maxAgeText
+		if text == "" {
+			text = durationText(int64(maxAge / time.Second))
+		}
+		c.errorf("cookie expired %s ago (max age %s)", c.durationIn(over), text)
+		return exitRejected
+	}
+	if errors.Is(err, cookiecodec.ErrInvalid) {
 		return c.reject(err)
 	}
 	return c.configError(err)
+}
+
+// durationIn words a count of seconds in the units --max-age was given
+// in: with days ("3d4h") for days or no --max-age, else as Go writes
+// durations, in hours at most ("76h").
+func (c *cli) durationIn(s int64) string {
+	if c.maxAgeText == "" || strings.HasSuffix(c.maxAgeText, "d") || s < 0 {
+		return durationText(s)
+	}
+	text := (time.Duration(s) * time.Second).String()
+	text = strings.TrimSuffix(text, "0s")
+	text = strings.TrimSuffix(text, "0m")
+	return text
 }
 
 // pickInput reads decode's or inspect's input and picks the cookie called
@@ -247,13 +286,31 @@ func (c *cli) pickInput(pos []string, name string) (string, int, bool) {
 		return "", c.reject(err), false
 	}
 	p, err := pickCookie(input, name)
+	var none *noCookieError
+	if errors.As(err, &none) {
+		c.errorf("%v", err)
+		c.hintf("%s", inputForms)
+		return "", exitUsage, false
+	}
 	if err != nil {
 		return "", c.reject(err), false
 	}
+	c.chunks = p.chunks
 	if p.dups > 0 {
 		c.hintf("the %s holds %s named %q: using the first", p.from, plural(p.dups, "more cookie", "more cookies"), name)
 	}
-	return p.value, 0, true
+	return p.value.reveal(), 0, true
+}
+
+// printTyped prints a native session as typed JSON, as printDecoded
+// prints it as JSON.
+func (c *cli) printTyped(m meta, s cookiecodec.Session, asJSON bool) int {
+	out, err := typedValue(s)
+	if err != nil {
+		c.errorf("%v", err)
+		return exitRejected
+	}
+	return c.printSession(m, out, asJSON)
 }
 
 // printDecoded prints a decoded session and its metadata: the session on
@@ -267,11 +324,17 @@ func (c *cli) printDecoded(m meta, s cookiecodec.Session, view *jsonView, asJSON
 	for _, n := range view.hints() {
 		c.hintf("%s", n)
 	}
+	return c.printSession(m, out, asJSON)
+}
+
+// printSession prints a session converted for JSON, and its metadata.
+func (c *cli) printSession(m meta, out any, asJSON bool) int {
+	m.Chunks = c.chunks
 	var err error
 	if asJSON {
 		err = writeJSON(c.stdout, struct {
 			meta
-			Session map[string]any `json:"session"`
+			Session any `json:"session"`
 		}{m, out})
 	} else {
 		m.print(c.stderr)

@@ -132,6 +132,11 @@ func TestDecodeInputForms(t *testing.T) {
 		{"cookie list", "theme=dark; session=" + value, nil, "", "ada"},
 		{"picked by name", "session=" + value + "; other=" + other, []string{"--name", "other"}, "", "bob"},
 		{"duplicate names", "Cookie: session=" + value + "; session=" + other, nil, "hint: the Cookie header holds 1 more cookie named \"session\": using the first", "ada"},
+		{"browser table row", "session\t" + value + "\tlocalhost\t/\tSession\t" + itoa(len(value)+7) + "\t✓", nil, "", "ada"},
+		{"curl -H", "curl 'http://localhost:8080/' \\\n  -H 'Cookie: theme=dark; session=" + value + "' \\\n  --compressed", nil, "", "ada"},
+		{"curl -b", "curl 'http://localhost:8080/' -b 'session=" + value + "'", nil, "", "ada"},
+		{"cookie jar line", "#HttpOnly_localhost\tFALSE\t/\tFALSE\t0\tsession\t" + value, nil, "", "ada"},
+		{"name: value", "session: " + value, nil, "", "ada"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, viaArg := range []bool{false, true} {
@@ -196,13 +201,6 @@ func TestDecodeRejects(t *testing.T) {
 		{"truncated", value[:len(value)-5], nil, "error: "},
 		{"not base64", strings.Repeat("!", 100), nil, "not canonical base64url"},
 		{"too short", "AQAB", nil, "too short for a token"},
-		{"empty", "", nil, "no cookie value in the input"},
-		{"white space", "   \n\t", nil, "no cookie value in the input"},
-		{"white space inside", value[:10] + " " + value[10:], nil, "white space inside the value"},
-		{"Set-Cookie of another name", "Set-Cookie: sid=" + value + "; Path=/", nil, `the Set-Cookie header sets cookie "sid", not "session"`},
-		{"Set-Cookie without pair", "Set-Cookie: ", nil, "no name=value pair"},
-		{"Cookie header without it", "Cookie: a=1; b=2", nil, `no cookie named "session" in the Cookie header (it has "a", "b")`},
-		{"empty Cookie header", "Cookie:", nil, `no cookie named "session" in the Cookie header`},
 		{"empty cookie", "session=; a=b", nil, `cookie "session" is empty`},
 		{"native version 2", "Ag" + value[2:], nil, "unknown version 2"},
 		{"garbage bytes", "\x00\xff\xfe\x01", nil, "error: "},
@@ -223,6 +221,33 @@ func TestDecodeRejects(t *testing.T) {
 	}
 }
 
+// TestDecodeNoCookie checks that an input without the cookie asked for is
+// a usage error, with a hint that lists the forms of input.
+func TestDecodeNoCookie(t *testing.T) {
+	secret := envKeys(t)
+	value := encodeOK(t, `{"user":"ada"}`)
+	for _, tc := range []struct {
+		name, input, wantErr string
+	}{
+		{"empty", "", "the input is empty"},
+		{"white space", "   \n\t", "the input is empty"},
+		{"white space inside", value[:10] + " " + value[10:], "no cookie found in the input"},
+		{"Set-Cookie of another name", "Set-Cookie: sid=" + value + "; Path=/", `no cookie named "session" in the Set-Cookie header (it has "sid")`},
+		{"Set-Cookie without pair", "Set-Cookie: ", "no cookie found in the Set-Cookie header"},
+		{"Cookie header without it", "Cookie: a=1; b=2", `no cookie named "session" in the Cookie header (it has "a", "b")`},
+		{"empty Cookie header", "Cookie:", "no cookie found in the Cookie header"},
+		{"other headers", "Content-Type: text/html\nX-Session: " + value, `no cookie named "session" in the name: value line (it has "Content-Type", "X-Session")`},
+		{"curl without cookies", "curl 'https://example.com/' -H 'Accept: */*'", "no cookie found in the curl command"},
+		{"curl cookie file", "curl -b jar.txt https://example.com/", "reads its cookies from a file"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := runCmd(t, tc.input, "decode")
+			r.want(t, exitUsage, tc.wantErr, "hint: ", "curl command with -H 'Cookie: ...'")
+			wantRejection(t, r, tc.input, secret)
+		})
+	}
+}
+
 // wantRejection checks the form of a rejection: nothing on stdout, one
 // error line on stderr, and neither the secret nor the cookie in it.
 func wantRejection(t *testing.T, r result, input, secret string) {
@@ -230,17 +255,17 @@ func wantRejection(t *testing.T, r result, input, secret string) {
 	if r.stdout != "" {
 		t.Errorf("stdout = %q, want nothing", r.stdout)
 	}
-	lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
-	for len(lines) > 1 && strings.HasPrefix(lines[0], "cookiecodec: warning: ") {
-		lines = lines[1:] // about a weak secret, before the error
-	}
-	if !strings.HasPrefix(lines[0], "cookiecodec: error: ") {
-		t.Errorf("stderr = %q, want it to start with \"cookiecodec: error: \"", r.stderr)
-	}
-	for _, l := range lines[1:] {
-		if !strings.HasPrefix(l, "cookiecodec: hint: ") {
+	errors := 0
+	for _, l := range strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n") {
+		switch {
+		case strings.HasPrefix(l, "cookiecodec: error: "):
+			errors++
+		case !strings.HasPrefix(l, "cookiecodec: hint: "):
 			t.Errorf("stderr has the line %q besides the error, want only hints", l)
 		}
+	}
+	if errors != 1 {
+		t.Errorf("stderr = %q, want one \"cookiecodec: error: \" line", r.stderr)
 	}
 	if secret != "" && strings.Contains(r.stderr, secret) {
 		t.Errorf("stderr contains the secret: %q", r.stderr)
@@ -302,7 +327,7 @@ func TestDecodeConfigErrors(t *testing.T) {
 		{"invalid --name", nil, []string{"--name", "a b"}, `--name "a b" is not a valid cookie name`},
 		{"two values", nil, []string{value, value}, "decode takes one cookie, got 2 arguments"},
 		{"--tagged on a native cookie", nil, []string{"--tagged"}, "--tagged applies to Flask cookies only"},
-		{"--secret-file on a native cookie", nil, []string{"--secret-file", bad}, "--secret-file applies to Flask cookies only"},
+		{"--secret-file on a native cookie", nil, []string{"--secret-file", bad}, "--secret-file and --salt apply to Flask cookies only"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for v, s := range tc.env {
@@ -343,8 +368,8 @@ func TestEncodeErrors(t *testing.T) {
 		{"over 1 MiB", `{"a":"` + strings.Repeat("x", maxJSONInput) + `"}`, nil, "JSON input is more than 1048576 bytes"},
 		{"argument", `{}`, []string{"x"}, "encode reads the session from stdin and takes no arguments"},
 		{"--format auto", `{}`, []string{"--format", "auto"}, `--format "auto" is not one of native, flask`},
-		{"--secret-file without flask", `{}`, []string{"--secret-file", "x"}, "--secret-file applies to --format flask only"},
-		{"--encrypt with flask", `{}`, []string{"--format", "flask", "--encrypt"}, "--encrypt and --compress apply to the native format only"},
+		{"--secret-file without flask", `{}`, []string{"--secret-file", "x"}, "--secret-file and --salt apply to --format flask only"},
+		{"--encrypt with flask", `{}`, []string{"--format", "flask", "--encrypt"}, "--encrypt, --compress and --typed apply to the native format only"},
 		{"bad name", `{}`, []string{"--name", "a;b"}, "not a valid cookie name"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -479,7 +504,9 @@ func TestGarbageArguments(t *testing.T) {
 				} else {
 					r = runCmd(t, "", cmd, "--", arg)
 				}
-				r.want(t, exitRejected)
+				if r.code != exitRejected && r.code != exitUsage {
+					t.Errorf("exit status %d, want %d or %d", r.code, exitRejected, exitUsage)
+				}
 				wantRejection(t, r, arg, secret)
 			})
 		}

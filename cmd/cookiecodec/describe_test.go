@@ -1,9 +1,7 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -117,22 +115,4 @@ func TestDescribe(t *testing.T) {
 			t.Errorf("looksLikePath(%q) = %v, want %v", tc.in, got, tc.want)
 		}
 	}
-}
-
-func TestMain(m *testing.M) {
-	// Relative paths in tests resolve in a directory of their own.
-	dir, err := os.MkdirTemp("", "cookiecodec-test")
-	if err != nil {
-		panic(err)
-	}
-	// Fuzzing stays where go test started it: from another directory the
-	// engine's workers fail to start ("terminated without fuzzing: EOF").
-	if !slices.ContainsFunc(os.Args, func(a string) bool { return strings.HasPrefix(a, "-test.fuzz") }) {
-		if err := os.Chdir(dir); err != nil {
-			panic(err)
-		}
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
 }

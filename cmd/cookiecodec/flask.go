@@ -15,6 +15,7 @@ import (
 
 	"github.com/cookiecodec/cookiecodec"
 	"github.com/cookiecodec/cookiecodec/flask"
+	"github.com/cookiecodec/cookiecodec/gorilla"
 )
 
 // envFlaskSecret holds Flask's current secret key.
@@ -27,10 +28,14 @@ const maxSecretFile = 64 << 10
 // detectFormat tells a Flask cookie from a native token by its shape: a
 // Flask cookie joins its fields with dots, and a native token never holds
 // one. A value with a dot that is not quite a Flask cookie goes to the
-// Flask decoder too, which says what is wrong.
+// Flask decoder too, which says what is wrong. A gorilla cookie decodes
+// to a decimal timestamp and "|", which a native token never does.
 func detectFormat(value string) string {
 	if strings.Contains(value, ".") {
 		return formatFlask
+	}
+	if gorilla.LooksLikeGorilla(value) {
+		return formatGorilla
 	}
 	return formatNative
 }
@@ -42,7 +47,7 @@ func detectFormat(value string) string {
 func (c *cli) loadSecrets(path string) ([][]byte, error) {
 	if path == "" {
 		if s := os.Getenv(envFlaskSecret); s != "" {
-			c.warnWeakFlaskSecret([]byte(s), 0, envFlaskSecret)
+			c.warnFlaskSecret([]byte(s), "in "+envFlaskSecret)
 			return [][]byte{[]byte(s)}, nil
 		}
 		return nil, fmt.Errorf("no Flask secret: pass --secret-file FILE, or set %s", envFlaskSecret)
@@ -75,7 +80,7 @@ func (c *cli) loadSecrets(path string) ([][]byte, error) {
 		if l[len(l)-1] == '\r' {
 			c.hintf("line %d of %s ends with a carriage return, which is part of that secret", i+1, path)
 		}
-		c.warnWeakFlaskSecret(l, i+1, path)
+		c.warnFlaskSecret(l, fmt.Sprintf("on line %d of %s", i+1, path))
 	}
 	return lines, nil
 }
@@ -90,6 +95,7 @@ func (c *cli) flaskCodec(cf codecFlags, opts flask.Options) (*flask.Codec, error
 		return nil, err
 	}
 	opts.SecretKeys = secrets
+	opts.Salt = cf.salt
 	return flask.New(opts)
 }
 
@@ -115,7 +121,8 @@ func (c *cli) encodeFlask(cf codecFlags, data []byte) int {
 // decodeFlask verifies a Flask cookie and prints its session.
 func (c *cli) decodeFlask(cf codecFlags, value string, maxAge time.Duration, asJSON, tagged bool) int {
 	// A malformed cookie is rejected whether or not secrets are configured.
-	if _, err := flask.InspectUnverified(value); err != nil {
+	u, err := flask.InspectUnverified(value)
+	if err != nil {
 		status := c.reject(err)
 		if detectFormat(value) == formatNative {
 			c.hintf("this looks like a native cookiecodec cookie: use --format native or auto")
@@ -128,7 +135,10 @@ func (c *cli) decodeFlask(cf codecFlags, value string, maxAge time.Duration, asJ
 	}
 	s, info, err := codec.Decode(cf.name, value)
 	if err != nil {
-		return c.rejectCookie(err)
+		if maxAge == 0 {
+			maxAge = flask.DefaultMaxAge
+		}
+		return c.rejectCookie(err, u.IssuedAt, maxAge)
 	}
 	m := newMeta(formatFlask, info.IssuedAt, len(value))
 	m.Mode = modeName(false)
@@ -168,6 +178,7 @@ func (c *cli) printTagged(m meta, s cookiecodec.Session, asJSON bool) int {
 		c.errorf("%s", trimPrefix(err))
 		return exitRejected
 	}
+	m.Chunks = c.chunks
 	if asJSON {
 		err = writeJSON(c.stdout, struct {
 			meta

@@ -47,8 +47,11 @@ func (c *cli) inspect(args []string) int {
 	if !ok {
 		return status
 	}
-	if detectFormat(value) == formatFlask {
+	switch detectFormat(value) {
+	case formatFlask:
 		return c.inspectFlask(value, *asJSON)
+	case formatGorilla:
+		return c.inspectGorilla(value, *asJSON)
 	}
 	u, err := cookiecodec.InspectUnverified(value)
 	if err != nil {
@@ -81,6 +84,7 @@ func (c *cli) printInspected(out inspected, extra [][2]string, view *jsonView, a
 	for _, n := range view.hints() {
 		c.hintf("%s", n)
 	}
+	out.Chunks = c.chunks
 	var err error
 	if asJSON {
 		err = writeJSON(c.stdout, out)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -35,12 +36,15 @@ func readJSONInput(stdin io.Reader) ([]byte, error) {
 // memory are linear in the input's length: the position of a value is kept
 // as a stack and becomes text only for an error.
 func parseSession(data []byte) (cookiecodec.Session, error) {
-	m, err := parseObject(data, &jsonParser{})
-	return cookiecodec.Session(m), err
+	return parseSessionJSON(data, false)
 }
 
-// parseObject parses data, a JSON object, with p, whose decoder it sets.
-func parseObject(data []byte, p *jsonParser) (map[string]any, error) {
+// parseTypedSession parses typed JSON (see typedValue) into a Session.
+func parseTypedSession(data []byte) (cookiecodec.Session, error) {
+	return parseSessionJSON(data, true)
+}
+
+func parseSessionJSON(data []byte, typed bool) (cookiecodec.Session, error) {
 	d := json.NewDecoder(bytes.NewReader(data))
 	d.UseNumber()
 	tok, err := d.Token()
@@ -53,32 +57,33 @@ func parseObject(data []byte, p *jsonParser) (map[string]any, error) {
 	if tok != json.Delim('{') {
 		return nil, errors.New("JSON input is not an object")
 	}
-	p.d = d
-	m, err := p.object(1)
+	p := &jsonParser{d: d, typed: typed}
+	v, err := p.object(1)
 	if err != nil {
 		return nil, err
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, errors.New("JSON input is a typed value, not a session: wrap it as {\"$map\": ...} for a session of one '$' key")
 	}
 	if _, err := d.Token(); err != io.EOF {
 		return nil, errors.New("trailing data after the JSON object")
 	}
-	return m, nil
+	return cookiecodec.Session(m), nil
 }
 
 // A jsonParser reads a session from a JSON token stream.
 type jsonParser struct {
-	d    *json.Decoder
-	path jsonPath
-	// For typed JSON: numbers stay json.Number, and objects and arrays
-	// nest to maxNesting (0: cookiecodec.MaxSessionDepth).
-	keepNumbers bool
-	maxNesting  int
+	d     *json.Decoder
+	path  jsonPath
+	typed bool // read typed JSON: objects of one '$' member are values
 }
 
 // value parses the value that starts with tok.
 func (p *jsonParser) value(tok json.Token, depth int) (any, error) {
 	switch t := tok.(type) {
 	case json.Delim:
-		if depth >= cookiecodec.MaxSessionDepth && depth >= p.maxNesting {
+		if depth >= cookiecodec.MaxSessionDepth {
 			return nil, fmt.Errorf("JSON input at %s nests deeper than %d", &p.path, cookiecodec.MaxSessionDepth)
 		}
 		if t == '{' {
@@ -86,9 +91,6 @@ func (p *jsonParser) value(tok json.Token, depth int) (any, error) {
 		}
 		return p.array(depth + 1)
 	case json.Number:
-		if p.keepNumbers {
-			return t, nil
-		}
 		v, err := parseNumber(string(t))
 		if err != nil {
 			return nil, fmt.Errorf("JSON input at %s: %v", &p.path, err)
@@ -99,18 +101,45 @@ func (p *jsonParser) value(tok json.Token, depth int) (any, error) {
 	}
 }
 
-func (p *jsonParser) object(depth int) (map[string]any, error) {
+// object parses an object, or with typed set a typed value written as one.
+func (p *jsonParser) object(depth int) (any, error) { return p.objectTags(depth, p.typed) }
+
+// objectTags is object, reading an object of one '$' member as a typed
+// value only if tags is set.
+func (p *jsonParser) objectTags(depth int, tags bool) (any, error) {
 	m := map[string]any{}
+	var tagged any // the typed value, once its member is read
 	for {
 		tok, err := p.d.Token()
 		if err != nil {
 			return nil, jsonError(err)
 		}
 		if tok == json.Delim('}') {
+			if tagged != nil {
+				return tagged, nil
+			}
 			return m, nil
 		}
 		k := tok.(string) // the decoder only returns strings as object keys
 		p.path.pushKey(k)
+		if tagged != nil {
+			return nil, fmt.Errorf("JSON input at %s: a member beside a typed value", &p.path)
+		}
+		if tags && strings.HasPrefix(k, "$") {
+			if len(m) > 0 {
+				return nil, fmt.Errorf("JSON input at %s: a typed value's '$' member beside others; wrap the object as {\"$map\": ...}", &p.path)
+			}
+			if !slices.Contains(typedTags, k) {
+				return nil, fmt.Errorf("JSON input at %s: unknown typed value, want one of %s", &p.path, strings.Join(typedTags, ", "))
+			}
+			v, err := p.parseTyped(k, depth)
+			if err != nil {
+				return nil, err
+			}
+			p.path.pop()
+			tagged = v
+			continue
+		}
 		if _, dup := m[k]; dup {
 			return nil, fmt.Errorf("JSON input has the key %s twice", strconv.Quote(p.path.String()))
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"compress/flate"
+	"fmt"
 	"math"
 	"runtime"
 	"strings"
@@ -176,6 +177,57 @@ func BenchmarkInspectLongKey(b *testing.B) {
 	for b.Loop() {
 		var out, errb bytes.Buffer
 		if run([]string{"inspect", value}, strings.NewReader(""), &out, &errb) != exitOK {
+			b.Fatal(errb.String())
+		}
+	}
+}
+
+// TestManyCookiesLinear gives decode a 1 MiB Cookie header of distinct
+// names without the one asked for, and of chunk-like names, and checks
+// that allocation stays within a constant of the input.
+func TestManyCookiesLinear(t *testing.T) {
+	cleanEnv(t)
+	var b strings.Builder
+	b.WriteString("Cookie: ")
+	for i := 0; b.Len() < maxInput-32; i++ {
+		fmt.Fprintf(&b, "c%d=v; ", i)
+	}
+	var chunky strings.Builder
+	chunky.WriteString("Cookie: session=99~AA")
+	for i := 0; chunky.Len() < maxInput-32; i++ {
+		fmt.Fprintf(&chunky, "; session.%d=A", i%200)
+	}
+	for _, tc := range []struct{ name, in, want string }{
+		{"distinct names", b.String(), `and `},
+		{"chunk names", chunky.String(), "chunk session"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var r result
+			n := allocated(func() { r = runCmd(t, tc.in, "decode") })
+			if r.code == exitOK || !strings.Contains(r.stderr, tc.want) {
+				t.Fatalf("decode: exit %d, stderr %.300q", r.code, r.stderr)
+			}
+			if limit := uint64(64*len(tc.in) + 1<<20); n > limit {
+				t.Errorf("decode of %d bytes allocated %d, want at most %d", len(tc.in), n, limit)
+			}
+		})
+	}
+}
+
+// BenchmarkManyCookies measures decode of a 1 MiB Cookie header of
+// distinct names without the one asked for, which listing the names once
+// cost quadratic time.
+func BenchmarkManyCookies(b *testing.B) {
+	var in strings.Builder
+	in.WriteString("Cookie: ")
+	for i := 0; in.Len() < maxInput-32; i++ {
+		fmt.Fprintf(&in, "c%d=v; ", i)
+	}
+	b.SetBytes(int64(in.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		var out, errb bytes.Buffer
+		if run([]string{"decode"}, strings.NewReader(in.String()), &out, &errb) != exitUsage {
 			b.Fatal(errb.String())
 		}
 	}

@@ -35,6 +35,11 @@ var now = time.Now
 type cli struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	// chunks is how many cookies the input's cookie was joined from, 0
+	// for one that is not chunked.
+	chunks int
+	// maxAgeText is --max-age as given, "" without it.
+	maxAgeText string
 }
 
 // run executes the command in args (without the program name) and returns
@@ -61,6 +66,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return c.audit(rest)
 	case "version":
 		return c.version(rest)
+	case "-version", "--version":
+		return c.version(nil)
 	case "help", "-h", "-help", "--help":
 		return c.help(rest)
 	}

@@ -11,11 +11,12 @@ import (
 // meta is what decode and inspect say about a cookie besides its session.
 // Its JSON form is part of the output of decode --json and inspect --json.
 type meta struct {
-	// Format is "native" or "flask".
+	// Format is "native", "flask" or "gorilla".
 	Format string `json:"format"`
 	// Version is the native format version; 0 for Flask.
 	Version int `json:"version,omitempty"`
-	// Mode is "signed" or "encrypted".
+	// Mode is "signed" or "encrypted"; "unknown" for a gorilla cookie
+	// inspected without its keys.
 	Mode       string `json:"mode"`
 	Compressed bool   `json:"compressed"`
 	// KeyID is the key id the cookie carries (native) or the id of the
@@ -28,8 +29,11 @@ type meta struct {
 	// IssuedAt, in whole seconds, negative for a time in the future.
 	IssuedAt   string `json:"issued_at"`
 	AgeSeconds int64  `json:"age_seconds"`
-	// Length is the cookie value's length, in bytes.
+	// Length is the cookie value's length, in bytes, its chunks joined.
 	Length int `json:"length"`
+	// Chunks is how many cookies the value was joined from; absent for a
+	// cookie that is not chunked.
+	Chunks int `json:"chunks,omitempty"`
 
 	issuedAt time.Time
 }
@@ -86,6 +90,9 @@ func (m meta) print(w io.Writer, extra ...[2]string) {
 		[2]string{"issued at", m.IssuedAt + " (" + ageText(m.AgeSeconds) + ")"},
 		[2]string{"length", strconv.Itoa(m.Length) + " bytes"},
 	)
+	if m.Chunks > 0 {
+		lines = append(lines, [2]string{"chunks", strconv.Itoa(m.Chunks) + " cookies joined"})
+	}
 	lines = append(lines, extra...)
 	for _, l := range lines {
 		fmt.Fprintf(w, "%-10s %s\n", l[0]+":", l[1])
@@ -127,6 +134,11 @@ func durationText(s int64) string {
 		return "0s"
 	}
 	return b.String()
+}
+
+// secondsUp returns d in whole seconds, rounded up.
+func secondsUp(d time.Duration) int64 {
+	return int64((d + time.Second - 1) / time.Second)
 }
 
 // parseMaxAge parses a duration for --max-age: Go's syntax ("90m", "12h",

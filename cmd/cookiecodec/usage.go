@@ -5,10 +5,12 @@ const exitStatuses = `
 Exit status:
   0  success
   1  the cookie was rejected: malformed, tampered with, signed by an unknown
-     key, made for another cookie name, expired, or input over 1 MiB
+     key, made for another cookie name, expired, or input over 1 MiB; for
+     audit, no line of the wordlist signed the cookie
   2  usage or configuration error: unknown command or flag, missing or
-     malformed key file or secret, invalid JSON input, or a session that
-     does not fit in a cookie
+     malformed key file or secret, input that holds no cookie of the name,
+     invalid JSON input, a session that does not fit in a cookie, or a key
+     retired too soon
 `
 
 // keysFrom describes where encode and decode find their keys.
@@ -41,8 +43,8 @@ Commands:
   decode [VALUE|-]          cookie -> the session as JSON on stdout
   inspect [VALUE|-]         show what a cookie claims, without any key
   audit --wordlist FILE [VALUE|-]
-                            look for a Flask cookie's secret key in a wordlist
-  version                   print the version
+                            find a Flask cookie's secret key in a wordlist
+  version, --version        print the version
   help [COMMAND]            print the usage of a command
 
 Run 'cookiecodec COMMAND -h' for a command's flags and examples.
@@ -62,7 +64,9 @@ const usageKeys = `usage: cookiecodec keys COMMAND FILE [ID]
 
 Manage a key file. Key files are JSON, written atomically with mode 0600.
 A key file holds one primary key, which seals new cookies, and any number
-of decode-only keys, which only open them.
+of decode-only keys, which only open them. Commands that change the file
+hold a lock on FILE.lock meanwhile, so that commands run at once never
+lose each other's changes.
 
 Commands:
   keys init FILE            create FILE with one new primary key; refuse to
@@ -70,14 +74,17 @@ Commands:
   keys add FILE             add a new decode-only key; print its id
   keys promote FILE ID      make ID the primary; the old primary becomes
                             decode-only
-  keys retire FILE ID       remove ID; refuse to remove the primary
-  keys list FILE            one line per key: id, status, created
+  keys retire FILE ID       remove ID; refuse to remove the primary, or a
+                            key demoted less than --max-age ago
+  keys list FILE            one line per key: id, status, created, and
+                            when it was demoted
 
 Rotating keys across servers:
   1. cookiecodec keys add keys.json        roll the file out everywhere
   2. cookiecodec keys promote keys.json ID once every server has the new key
   3. cookiecodec keys retire keys.json OLD once the old primary's cookies
-                                           have expired (MaxAge later)
+                                           have expired (MaxAge later; retire
+                                           refuses before)
 ` + exitStatuses
 
 const usageKeysInit = `usage: cookiecodec keys init FILE
@@ -101,16 +108,28 @@ Example:
 const usageKeysPromote = `usage: cookiecodec keys promote FILE ID
 
 Make the key ID (8 hexadecimal digits, from 'keys list') the primary of the
-key file FILE. The old primary stays as a decode-only key.
+key file FILE. The old primary stays as a decode-only key, and the file
+records when it was demoted, for 'keys retire'.
 
 Example:
   cookiecodec keys promote keys.json 1a2b3c4d
 ` + exitStatuses
 
-const usageKeysRetire = `usage: cookiecodec keys retire FILE ID
+const usageKeysRetire = `usage: cookiecodec keys retire [--max-age D] [--force] FILE ID
 
-Remove the key ID from the key file FILE. The primary cannot be removed:
-promote another key first. Cookies sealed with a removed key are rejected.
+Remove the key ID from the key file FILE. Cookies sealed with a removed key
+are rejected, so that everyone holding one is logged out. The primary cannot
+be removed: promote another key first. A key demoted less than --max-age
+ago may still have sealed cookies that are valid: retire refuses it, says
+when it will be safe, and exits 2, unless --force is given. A key that never
+was the primary is removed at once. Key files written by releases before
+the demotion time was recorded (version 1) count their decode-only keys as
+demoted when the file was last modified.
+
+Flags:
+  --max-age D        the MaxAge of the apps that use FILE, a duration such
+                     as 12h or 31d (default 31d)
+  --force            remove the key even if cookies it sealed are valid
 
 Example:
   cookiecodec keys retire keys.json 1a2b3c4d
@@ -126,12 +145,14 @@ Example:
 ` + exitStatuses
 
 const usageEncode = `usage: cookiecodec encode [--keys FILE] [--name N] [--encrypt] [--compress] [--typed]
-       cookiecodec encode --format flask [--secret-file FILE]
+       cookiecodec encode --format flask [--secret-file FILE] [--salt S]
 
 Read a session as a JSON object on stdin and print a cookie value for it.
 Integers written without fraction or exponent become 64-bit integers,
 exactly; other numbers become floats. Strings stay strings: decode prints
-bytes and times as strings too.
+bytes and times as strings too. With --typed the input is typed JSON, what
+decode --typed prints, in which bytes, times, floats and large integers
+keep their types (see the README, "Typed JSON").
 
 Flags:
   --keys FILE        key file (see Keys below)
@@ -139,10 +160,11 @@ Flags:
   --encrypt          encrypt the session, so the client cannot read it
   --compress         compress the session when that makes it shorter; see
                      the package documentation on the length side channel
-  --typed            read typed JSON, as decode --typed prints it: bytes,
-                     times, large integers and floats keep their types
+  --typed            read typed JSON, as decode --typed prints it
   --format F         native (default) or flask
   --secret-file FILE Flask secrets (see Secrets below)
+  --salt S           Flask: the salt of the app's session interface
+                     (default cookie-session, Flask's)
 
 With --format flask the input is Flask's tagged JSON (what decode --tagged
 prints), so tuples, bytes, Markup, UUIDs and datetimes keep their types;
@@ -156,7 +178,9 @@ Examples:
 ` + exitStatuses
 
 const usageDecode = `usage: cookiecodec decode [--keys FILE] [--name N] [--max-age D] [--json] [--typed] [VALUE|-]
-       cookiecodec decode --format flask [--secret-file FILE] [--tagged] [VALUE|-]
+       cookiecodec decode --format flask [--secret-file FILE] [--salt S] [--tagged] [VALUE|-]
+       cookiecodec decode --format gorilla --hash-key-file FILE [--block-key-file FILE]
+                          [--serializer gob|json] [--name N] [--max-age D] [VALUE|-]
 
 Verify a cookie and print its session as a JSON object on stdout: integers
 exactly, bytes as standard base64, times as RFC 3339 in UTC. What opened
@@ -165,10 +189,15 @@ goes to stderr, or with --json into a wrapper object on stdout. A cookie
 opened with a decode-only key is valid, and a hint says that a server would
 re-issue it under the primary.
 
-VALUE is the cookie value, a "Cookie:" or "Set-Cookie:" header line, or a
-"name=value; name2=value2" string copied from a browser; the cookie named
---name is picked. Without VALUE, or with "-", the input is read from stdin
-(at most 1 MiB).
+VALUE is the cookie value, or what holds it as copied from a browser or a
+terminal: "Cookie:" or "Set-Cookie:" header lines, a "name=value;
+name2=value2" string, a row of the browser's cookie table (tab-separated),
+a Netscape cookie-jar line, a "name: value" line, or a curl command line
+("Copy as cURL") with -H 'Cookie: ...' or -b '...'. The cookie named --name
+is picked. A chunked cookie, as httpsession writes one ("N~..." in the
+first cookie, then NAME.1 to NAME.N-1), is joined from its chunks. Without
+VALUE, or with "-", the input is read from stdin (at most 1 MiB). Input
+that holds no cookie named --name is a usage error (exit 2).
 
 Flags:
   --keys FILE        key file (see Keys below)
@@ -176,19 +205,34 @@ Flags:
   --max-age D        reject cookies issued longer ago than D, a duration
                      such as 90m, 12h or 31d (default 31d)
   --json             print {"session": ..., and the metadata} on stdout
-  --typed            native: print typed JSON, in which bytes, times,
-                     integers beyond 2^53 and floats carry their types
-                     ({"$bytes": "AAE="}), so that encode --typed makes
-                     the same session again; see the README
-  --format F         auto (default: by the cookie's shape), native or flask
+  --typed            native: print typed JSON, which encode --typed reads
+                     back to the same payload bytes: {"$bytes": "..."},
+                     {"$time": "..."}, {"$int": "..."} beyond 2^53,
+                     {"$uint": "..."}, {"$float": "NaN"}, {"$float32": "0.1"},
+                     and {"$map": {...}} for an object with '$' keys
+  --format F         auto (default: by the cookie's shape), native, flask
+                     or gorilla (gorilla/securecookie and gorilla/sessions)
   --secret-file FILE Flask secrets (see Secrets below)
+  --salt S           Flask: the salt of the app's session interface
+                     (default cookie-session, Flask's)
   --tagged           Flask: print Flask's own tagged JSON, which encode
                      --format flask reads back with every type kept
+  --hash-key-file F  gorilla: the hash key given to securecookie.New, as raw
+                     bytes; one trailing newline is not part of the key
+  --block-key-file F gorilla: the block key (16, 24 or 32 bytes), if any.
+                     Repeat both flags for several key pairs, tried in
+                     order as securecookie.CodecsFromPairs has them
+  --serializer S     gorilla: gob (default, as securecookie and
+                     gorilla/sessions) or json; --max-age defaults to 30d
+                     and --name must be the cookie's, which gorilla signs
 ` + keysFrom + `
 Examples:
   cookiecodec decode --keys keys.json 'AQAzN4Vu...'
+  cookiecodec decode --typed "$C" | jq '.user = "bob"' | cookiecodec encode --typed
   pbpaste | cookiecodec decode --max-age 12h        # a copied Cookie: line
   FLASK_SECRET_KEY=dev cookiecodec decode 'eyJ1c2VyIjoiYWRhIn0.Z0f2bA.xyz...'
+  cookiecodec decode --format gorilla --hash-key-file hash.key \
+      --block-key-file block.key --name session-name 'MTczMjk...'
 ` + exitStatuses
 
 const usageInspect = `usage: cookiecodec inspect [--json] [--name N] [VALUE|-]
@@ -197,11 +241,13 @@ Show what a cookie claims, without any key: format and version, mode, key
 id, issued-at and age, and sizes. For a signed cookie, which the client can
 read anyway, also the payload, marked UNVERIFIED. Nothing inspect prints
 is authenticated: anyone can make a cookie that shows these values. Use
-decode to verify. Flask cookies show their timestamp and payload.
+decode to verify. Flask cookies show their timestamp and payload, gorilla
+cookies their timestamp and the length of their body.
 
-VALUE is read as by decode: a value, a Cookie or Set-Cookie line, or a
-cookie list, from which the cookie named --name (default session) is
-picked; stdin without VALUE or with "-".
+VALUE is read as by decode: a value, Cookie or Set-Cookie lines, a cookie
+list, a browser cookie-table row, a cookie-jar line, "name: value", or a
+curl command, from which the cookie named --name (default session) is
+picked and its chunks joined; stdin without VALUE or with "-".
 
 Flags:
   --json             print the result as a JSON object
@@ -210,6 +256,27 @@ Flags:
 Examples:
   cookiecodec inspect 'AQAzN4Vu...'
   cookiecodec inspect --json 'Cookie: theme=dark; session=AQAzN4Vu...'
+` + exitStatuses
+
+const usageAudit = `usage: cookiecodec audit --wordlist FILE [--salt S] [--name N] [VALUE|-]
+
+Check a Flask app for a guessable secret key: try every line of FILE as the
+secret that signed the Flask cookie VALUE (read as by decode; stdin without
+VALUE or with "-"). When one verifies the cookie, print it on stdout and
+exit 0; when none does, exit 1. One trailing carriage return per line is
+dropped, and empty lines and lines over 4096 bytes are skipped.
+
+The wordlist is read as a stream, in bounded memory, and the candidates are
+tried on every core. On a terminal, stderr shows how many were tried; it
+stays silent otherwise.
+
+Flags:
+  --wordlist FILE    candidate secrets, one a line
+  --salt S           the app's session salt (default cookie-session, Flask's)
+  --name N           cookie name to pick from a header (default session)
+
+Example:
+  cookiecodec audit --wordlist rockyou.txt 'eyJ1c2VyIjoiYWRhIn0.Z0f2bA.xyz...'
 ` + exitStatuses
 
 const usageVersion = `usage: cookiecodec version

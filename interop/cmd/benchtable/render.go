@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -14,14 +16,15 @@ func render(w io.Writer, r *results, rows []row) (missed int) {
 	header := append([]string{"", "target"}, workloads...)
 	header = append(header, "result")
 	table := [][]string{header}
-	var misses, busy []string
+	var misses []string
+	unjudged := map[string][]string{} // by refLabel
 	for _, rw := range rows {
 		if rw.value == nil {
 			table = append(table, []string{rw.label})
 			continue
 		}
 		line := []string{"  " + rw.label, rw.target.String()}
-		ok, measured := true, false
+		ok, measured, judged := true, false, true
 		for _, wl := range workloads {
 			if rw.only != "" && wl != rw.only {
 				line = append(line, "")
@@ -32,6 +35,9 @@ func render(w io.Writer, r *results, rows []row) (missed int) {
 			case !found:
 				line = append(line, "-")
 				ok = ok && !rw.target.set()
+			case rw.target.set() && !rw.target.met(v) && !referenceMet(r, rw, wl):
+				line = append(line, rw.format(v)+"?")
+				judged, measured = false, true
 			case rw.target.set() && !rw.target.met(v):
 				line = append(line, rw.format(v)+"!")
 				ok, measured = false, true
@@ -43,11 +49,11 @@ func render(w io.Writer, r *results, rows []row) (missed int) {
 		switch {
 		case !rw.target.set():
 			line = append(line, "")
-		case ok && measured:
+		case ok && measured && judged:
 			line = append(line, "PASS")
-		case measured && rw.reference != nil && !referenceMet(r, rw):
-			line = append(line, "BUSY")
-			busy = append(busy, strings.TrimSpace(lastHeading(table))+": "+rw.label)
+		case ok && measured:
+			line = append(line, rw.refLabel)
+			unjudged[rw.refLabel] = append(unjudged[rw.refLabel], strings.TrimSpace(lastHeading(table))+": "+rw.label)
 		default:
 			line = append(line, "FAIL")
 			missed++
@@ -61,7 +67,7 @@ func render(w io.Writer, r *results, rows []row) (missed int) {
 	if r.useMin {
 		stat = "minimum"
 	}
-	fmt.Fprintf(w, "%s of %d runs; %s; ratios are cookiecodec / peer; ! marks a missed target\n", stat, r.count(), machine(r))
+	fmt.Fprintf(w, "%s of %d runs; %s; ratios are cookiecodec / peer; ! marks a missed target, ? one its reference misses too\n", stat, r.count(), machine(r))
 	if r.timeUnit == cpuTime {
 		fmt.Fprintf(w, "times are the process's CPU time per operation (cpu-ns/op), GC included; parallel throughput is wall time\n\n")
 	} else {
@@ -69,14 +75,14 @@ func render(w io.Writer, r *results, rows []row) (missed int) {
 	}
 	writeTable(w, table)
 	fmt.Fprintln(w)
-	if len(busy) > 0 {
-		fmt.Fprintf(w, "%d targets not judged (BUSY): the machine did not let the share-nothing raw pipelines scale either:\n", len(busy))
-		for _, b := range busy {
-			fmt.Fprintf(w, "  %s\n", b)
+	for _, label := range slices.Sorted(maps.Keys(unjudged)) {
+		fmt.Fprintf(w, "%d targets not judged (%s, cells marked ?): %s:\n", len(unjudged[label]), label, refReasons[label])
+		for _, u := range unjudged[label] {
+			fmt.Fprintf(w, "  %s\n", u)
 		}
 	}
 	if missed == 0 {
-		if len(busy) > 0 {
+		if len(unjudged) > 0 {
 			fmt.Fprintln(w, "every other target met")
 		} else {
 			fmt.Fprintln(w, "every target met")
@@ -90,19 +96,15 @@ func render(w io.Writer, r *results, rows []row) (missed int) {
 	return missed
 }
 
-// referenceMet reports whether rw's reference meets rw's target on every
-// workload the row is measured on.
-func referenceMet(r *results, rw row) bool {
-	for _, wl := range workloads {
-		if rw.only != "" && wl != rw.only {
-			continue
-		}
-		v, ok := rw.reference(r, wl)
-		if !ok || !rw.target.met(v) {
-			return false
-		}
+// referenceMet reports whether rw's reference, if it has one, meets rw's
+// target on workload wl. A row without a reference has nothing to excuse
+// a miss.
+func referenceMet(r *results, rw row, wl string) bool {
+	if rw.reference == nil {
+		return true
 	}
-	return true
+	v, ok := rw.reference(r, wl)
+	return !ok || rw.target.met(v)
 }
 
 // lastHeading returns the label of the last heading row of table.

@@ -121,7 +121,9 @@ func run(dir string) error {
 		make func() (string, error)
 	}
 	store := func(keyPairs ...[]byte) func() (string, error) {
-		return func() (string, error) { return sessionsCookie(sessions.NewCookieStore(keyPairs...), "session", values()) }
+		return func() (string, error) {
+			return sessionsCookie(sessions.NewCookieStore(keyPairs...), "session", values())
+		}
 	}
 	jsonCookie := func(hashKey, blockKey []byte) func() (string, error) {
 		return func() (string, error) {

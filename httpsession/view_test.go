@@ -1,0 +1,87 @@
+package httpsession
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/cookiecodec/cookiecodec"
+)
+
+// TestLazySession checks that a request which only reads its session
+// never builds the map (the session stays a View of its cookie, through
+// the save), that each method which writes or iterates builds it, and
+// that reads agree either way.
+func TestLazySession(t *testing.T) {
+	m, _ := newMiddleware(t, nil, Options{})
+	login := serve(t, m, func(w http.ResponseWriter, r *http.Request) {
+		s := From(r)
+		s.Set("user", "Harry")
+		s.Set("visits", 3)
+		s.SetPermanent(true)
+	})
+	for _, tc := range []struct {
+		name     string
+		use      func(s *Session)
+		wantLazy bool
+	}{
+		{"Get", func(s *Session) { s.Get("user") }, true},
+		{"typed Get", func(s *Session) { Get[int](s, "visits") }, true},
+		{"Len", func(s *Session) { s.Len() }, true},
+		{"Permanent", func(s *Session) { s.Permanent() }, true},
+		{"Lifetime", func(s *Session) { s.Lifetime() }, true},
+		{"Set", func(s *Session) { s.Set("visits", 4) }, false},
+		{"Delete", func(s *Session) { s.Delete("visits") }, false},
+		{"Keys", func(s *Session) { s.Keys() }, false},
+		{"Clear", func(s *Session) { s.Clear() }, false},
+		{"MarkModified", func(s *Session) { s.MarkModified() }, false},
+		{"Flashes", func(s *Session) { s.Flashes() }, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var s *Session
+			resp := serve(t, m, func(w http.ResponseWriter, r *http.Request) {
+				s = From(r)
+				if user, ok := Get[string](s, "user"); !ok || user != "Harry" {
+					t.Errorf("Get[string](user) = %q, %v; want Harry, true", user, ok)
+				}
+				if n, ok := Get[int](s, "visits"); !ok || n != 3 {
+					t.Errorf("Get[int](visits) = %d, %v; want 3, true", n, ok)
+				}
+				if !s.Permanent() || s.Len() != 3 {
+					t.Errorf("Permanent() = %v, Len() = %d; want true, 3", s.Permanent(), s.Len())
+				}
+				tc.use(s)
+				w.Write([]byte("ok"))
+			}, login.Cookies()...)
+			if s.lazy != tc.wantLazy || (s.data == nil) != tc.wantLazy {
+				t.Errorf("after %s and the save: lazy = %v, map built = %v; want lazy %v", tc.name, s.lazy, s.data != nil, tc.wantLazy)
+			}
+			if tc.wantLazy && len(setCookies(resp)) != 0 {
+				t.Errorf("a read-only request set cookies: %q", setCookies(resp))
+			}
+		})
+	}
+}
+
+// TestLazySessionReissues checks that a session still a View is
+// re-issued when it must be: here, read with a key that is no longer the
+// primary, so that its cookie moves to the new key.
+func TestLazySessionReissues(t *testing.T) {
+	old := cookiecodec.GenerateKey()
+	oldRing, _ := cookiecodec.NewKeyring(old)
+	m1, _ := newMiddleware(t, newCodec(t, oldRing, cookiecodec.Options{}), Options{})
+	login := serve(t, m1, func(w http.ResponseWriter, r *http.Request) { From(r).Set("user", "Harry") })
+	newRing, _ := cookiecodec.NewKeyring(cookiecodec.GenerateKey(), old)
+	m2, _ := newMiddleware(t, newCodec(t, newRing, cookiecodec.Options{}), Options{})
+	resp := serve(t, m2, func(w http.ResponseWriter, r *http.Request) { From(r).Get("user") }, login.Cookies()...)
+	if len(resp.Cookies()) != 1 {
+		t.Fatalf("Set-Cookie = %q, want the session re-issued under the new primary", setCookies(resp))
+	}
+	resp = serve(t, m2, func(w http.ResponseWriter, r *http.Request) {
+		if user, _ := Get[string](From(r), "user"); user != "Harry" {
+			t.Errorf("re-issued session: user = %q, want Harry", user)
+		}
+		if info, ok := From(r).Info(); !ok || info.Stale {
+			t.Errorf("re-issued session: Info = %+v, %v; want a valid token of the primary", info, ok)
+		}
+	}, resp.Cookies()...)
+}
