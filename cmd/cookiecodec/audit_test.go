@@ -247,6 +247,17 @@ func TestWeakSecretWarnings(t *testing.T) {
 	if strings.Contains(r.stderr, weak) {
 		t.Errorf("the warning quotes the key: %q", r.stderr)
 	}
+	// A passphrase as a key: distinct enough, but all printable text.
+	phrase, err := cookiecodec.NewKey([]byte("correct horse battery staple 123"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("COOKIECODEC_KEYS", phrase.ExportSecret())
+	r = runCmd(t, `{"a":1}`, "encode")
+	r.want(t, exitOK, "warning: key "+phrase.ID().String()+" does not look random (its 32 bytes are printable text, as a password is)")
+	if strings.Contains(r.stderr, "correct horse") || strings.Contains(r.stderr, phrase.ExportSecret()) {
+		t.Errorf("the warning quotes the key: %q", r.stderr)
+	}
 	t.Setenv("COOKIECODEC_KEYS", "")
 	path, _ = initKeys(t)
 	if r := runCmd(t, "", "keys", "list", path); strings.Contains(r.stderr, "warning") {

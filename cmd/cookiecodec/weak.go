@@ -89,6 +89,19 @@ func (c *cli) warnWeakKeys(ring *cookiecodec.Keyring) {
 		}
 		if len(distinct) < minKeyDistinct*len(secret)/32 {
 			c.hintf("warning: key %s does not look random (its %d bytes hold %d distinct values): make keys with 'cookiecodec keygen' or 'keys add'", k.ID(), len(secret), len(distinct))
+		} else if isPrintable(secret) {
+			c.hintf("warning: key %s does not look random (its %d bytes are printable text, as a password is): make keys with 'cookiecodec keygen' or 'keys add'", k.ID(), len(secret))
 		}
 	}
+}
+
+// isPrintable reports whether s is all printable ASCII: a passphrase used
+// as a key's secret. Of random 32-byte secrets, about one in 10^14 is.
+func isPrintable(s []byte) bool {
+	for _, b := range s {
+		if b < ' ' || b >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
