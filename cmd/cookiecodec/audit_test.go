@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -208,6 +211,23 @@ func BenchmarkCrackWorker(b *testing.B) {
 	}
 }
 
+// TestRandomSecretsPass checks that secrets made as the warnings advise
+// draw none: random bytes, and their hexadecimal and base64url forms.
+func TestRandomSecretsPass(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 2000 {
+		b := make([]byte, 16+rng.IntN(33))
+		for i := range b {
+			b[i] = byte(rng.Uint32())
+		}
+		for _, s := range []string{string(b), hex.EncodeToString(b), base64.RawURLEncoding.EncodeToString(b)} {
+			if why := flaskSecretWeakness([]byte(s)); why != "" {
+				t.Errorf("flaskSecretWeakness(%q) = %q, want nothing", s, why)
+			}
+		}
+	}
+}
+
 func TestWeakSecretWarnings(t *testing.T) {
 	for _, tc := range []struct {
 		secret, want string
@@ -216,7 +236,13 @@ func TestWeakSecretWarnings(t *testing.T) {
 		{"mrexamples", "shorter than 16"},
 		{"aaaaaaaaaaaaaaaaaaaaaaaa", "it repeats 1 characters"},
 		{"abcdefghijklmnop", "about 75 bits of entropy, fewer than 80"},
-		{"dev-secret-change-me-now", ""},
+		{"dev-secret-change-me-now", "it reads as words"},
+		{"you-will-never-guess", "it reads as words"},
+		{"SuperSecretKey123!", "it reads as words"},
+		{"correct horse battery staple", "it reads as words"},
+		{"IRGpOjulsAViEyIJIqwhqYVjag", ""},                // mixed case inside words
+		{"correcthorsebatterystaplexyzzyqwrtplmnbvc", ""}, // runs of consonants
+		{"Qm8bT3xKp_7vZ2wYn-LcR5dHs1gFj9eAuXo4iNtEkMy", ""},
 		{"8f2a1c9e4b7d3f60a5e1c2b9d8f7a6e5", ""},
 	} {
 		if got := flaskSecretWeakness([]byte(tc.secret)); !strings.Contains(got, tc.want) || (tc.want == "") != (got == "") {
@@ -245,6 +271,17 @@ func TestWeakSecretWarnings(t *testing.T) {
 	r = runCmd(t, `{"a":1}`, "encode")
 	r.want(t, exitOK, "does not look random (its 32 bytes hold 2 distinct values)")
 	if strings.Contains(r.stderr, weak) {
+		t.Errorf("the warning quotes the key: %q", r.stderr)
+	}
+	// A passphrase as a key: distinct enough, but all printable text.
+	phrase, err := cookiecodec.NewKey([]byte("correct horse battery staple 123"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("COOKIECODEC_KEYS", phrase.ExportSecret())
+	r = runCmd(t, `{"a":1}`, "encode")
+	r.want(t, exitOK, "warning: key "+phrase.ID().String()+" does not look random (its 32 bytes are printable text, as a password is)")
+	if strings.Contains(r.stderr, "correct horse") || strings.Contains(r.stderr, phrase.ExportSecret()) {
 		t.Errorf("the warning quotes the key: %q", r.stderr)
 	}
 	t.Setenv("COOKIECODEC_KEYS", "")

@@ -27,6 +27,7 @@ import (
 //	{"$float32": "0.1"}                a float the payload holds in 32 bits
 //	{"$bytes": "+/8A"}                 []byte, standard base64 with padding
 //	{"$time": "2026-11-28T01:02:03.000000004Z"}  time.Time, UTC, to the ns
+//	{"$unix": "253402300800"}          time.Time outside years 0 to 9999, in Unix seconds
 //	{"$map": {"$bytes": 1, "b": 2}}    an object with a key that starts with '$'
 //
 // Readers of typed JSON reject an unknown '$' name and a member beside one;
@@ -66,7 +67,16 @@ func typedValue(v any) (any, error) {
 	case []byte:
 		return map[string]any{"$bytes": base64.StdEncoding.EncodeToString(t)}, nil
 	case time.Time:
-		return map[string]any{"$time": t.UTC().Format(time.RFC3339Nano)}, nil
+		t = t.UTC()
+		if y := t.Year(); y < 0 || y > 9999 {
+			// RFC 3339 has four-digit years; the payload holds whole
+			// seconds outside them (a fraction of a second it refuses).
+			if t.Nanosecond() != 0 {
+				return nil, fmt.Errorf("a time in year %d with a fraction of a second has no typed JSON form, nor a payload", y)
+			}
+			return map[string]any{"$unix": strconv.FormatInt(t.Unix(), 10)}, nil
+		}
+		return map[string]any{"$time": t.Format(time.RFC3339Nano)}, nil
 	case []any:
 		out := make([]any, len(t))
 		for i, e := range t {
@@ -170,9 +180,15 @@ func (p *jsonParser) parseTyped(tag string, depth int) (any, error) {
 			return nil, bad("an RFC 3339 time")
 		}
 		return t.UTC(), nil
+	case "$unix":
+		sec, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return nil, bad("decimal Unix seconds")
+		}
+		return time.Unix(sec, 0).UTC(), nil
 	}
 	return nil, errors.New("unreachable")
 }
 
 // typedTags are the '$' names of typed JSON.
-var typedTags = []string{"$int", "$uint", "$float", "$float32", "$bytes", "$time", "$map"}
+var typedTags = []string{"$int", "$uint", "$float", "$float32", "$bytes", "$time", "$unix", "$map"}

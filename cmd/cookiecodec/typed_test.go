@@ -31,6 +31,9 @@ func typedSession() cookiecodec.Session {
 		"empty":   []byte{},
 		"t":       time.Date(2026, 11, 28, 1, 2, 3, 4, time.UTC),
 		"tsec":    time.Date(2026, 11, 28, 1, 2, 3, 0, time.UTC),
+		"far":     time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		"bc":      time.Date(-5, 6, 1, 0, 0, 0, 0, time.UTC),
+		"year0":   time.Date(0, 1, 1, 0, 0, 0, 500, time.UTC),
 		"s":       "{\"$bytes\": \"x\"}",
 		"list":    []any{int64(1), nil, true, []byte("a"), []any{}},
 		"tagmap":  map[string]any{"$bytes": int64(1)},
@@ -67,6 +70,7 @@ func TestTypedRoundTrip(t *testing.T) {
 		`"big": {` + "\n" + `    "$int": "9223372036854775807"`, `"$uint": "18446744073709551615"`, `"edge": {`,
 		`"small": -12`, `"f": 0.1`, `"$float32": "0.1"`, `"whole": 3.0`, `"$float": "NaN"`, `"$float": "-Infinity"`,
 		`"negzero": -0.0`, `"$bytes": "+/8A"`, `"$time": "2026-11-28T01:02:03.000000004Z"`, `"$map": {`,
+		`"$unix": "253402300800"`, `"$unix": "-62311939200"`, `"$time": "0000-01-01T00:00:00.0000005Z"`,
 	} {
 		if !strings.Contains(r.stdout, w) {
 			t.Errorf("decode --typed printed\n%s\nwant it to contain %s", r.stdout, w)

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/cookiecodec/cookiecodec"
 )
@@ -60,6 +61,11 @@ func flaskSecretWeakness(secret []byte) string {
 	if bits := float64(len(secret)) * math.Log2(float64(pool)); bits < minSecretBits {
 		return fmt.Sprintf("it holds about %.0f bits of entropy, fewer than %d", bits, minSecretBits)
 	}
+	// The estimate is generous to words: "you-will-never-guess" counts as
+	// 116 bits, and is in the wordlists.
+	if looksLikeWords(secret) {
+		return "it reads as words, which wordlists and their rules try first"
+	}
 	return ""
 }
 
@@ -89,6 +95,84 @@ func (c *cli) warnWeakKeys(ring *cookiecodec.Keyring) {
 		}
 		if len(distinct) < minKeyDistinct*len(secret)/32 {
 			c.hintf("warning: key %s does not look random (its %d bytes hold %d distinct values): make keys with 'cookiecodec keygen' or 'keys add'", k.ID(), len(secret), len(distinct))
+		} else if isPrintable(secret) {
+			c.hintf("warning: key %s does not look random (its %d bytes are printable text, as a password is): make keys with 'cookiecodec keygen' or 'keys add'", k.ID(), len(secret))
 		}
 	}
 }
+
+// isPrintable reports whether s is all printable ASCII: a passphrase used
+// as a key's secret. Of random 32-byte secrets, about one in 10^14 is.
+func isPrintable(s []byte) bool {
+	for _, b := range s {
+		if b < ' ' || b >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// looksLikeWords reports whether s reads as ASCII words: letters in words
+// split at spaces, '-', '_', '.' and lowercase-to-uppercase steps
+// ("SuperSecretKey"), each in one case but for a capital first letter,
+// holding a vowel and no more than four
+// consonants or three vowels in a row, with at most four digits or
+// punctuation marks at the end ("changeme123!"). Random letters rarely pass:
+// they hold long runs of consonants.
+func looksLikeWords(s []byte) bool {
+	end := len(s)
+	for end > 0 && len(s)-end < 4 && strings.IndexByte("0123456789!?#@$*", s[end-1]) >= 0 {
+		end--
+	}
+	s = s[:end]
+	words := 0
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		split := i == len(s) || strings.IndexByte(" -_.", s[i]) >= 0
+		if !split && i > start && isLower(s[i-1]) && isUpper(s[i]) {
+			split = true
+		}
+		if !split {
+			if !isLower(s[i]) && !isUpper(s[i]) {
+				return false
+			}
+			continue
+		}
+		if i > start {
+			if !wordLike(s[start:i]) {
+				return false
+			}
+			words++
+		}
+		start = i
+		if i < len(s) && !isLower(s[i]) && !isUpper(s[i]) {
+			start = i + 1 // a separator
+		}
+	}
+	return words > 0
+}
+
+// wordLike reports whether the letters w could be an English word: in
+// lowercase, capitalized or in capitals.
+func wordLike(w []byte) bool {
+	for i, b := range w[1:] {
+		if isUpper(b) != isUpper(w[i]) && (i > 0 || isUpper(b)) {
+			return false // a case change after the first letter
+		}
+	}
+	vowels, consonants, hasVowel := 0, 0, false
+	for _, b := range w {
+		if strings.IndexByte("aeiouyAEIOUY", b) >= 0 {
+			vowels, consonants, hasVowel = vowels+1, 0, true
+		} else {
+			vowels, consonants = 0, consonants+1
+		}
+		if vowels > 3 || consonants > 4 {
+			return false
+		}
+	}
+	return hasVowel
+}
+
+func isLower(b byte) bool { return b >= 'a' && b <= 'z' }
+func isUpper(b byte) bool { return b >= 'A' && b <= 'Z' }
