@@ -205,7 +205,23 @@ func (s *Session) Get(key string) (any, bool) {
 		return nil, false
 	}
 	defer s.mu.Unlock()
-	return s.values().get(key)
+	v, ok := s.values().get(key)
+	if s.lazy && mutable(v) {
+		// The caller may change it in place and call MarkModified: it
+		// must be the map's own, not a copy decoded from the View.
+		s.writable()
+		v, ok = s.data[key]
+	}
+	return v, ok
+}
+
+// mutable reports whether v, a decoded value, can be changed in place.
+func mutable(v any) bool {
+	switch v.(type) {
+	case map[string]any, []any, []byte:
+		return true
+	}
+	return false
 }
 
 // Get returns the value stored under key as a T, and whether there is one
@@ -217,6 +233,13 @@ func Get[T any](s *Session, key string) (T, bool) {
 		return zero, false
 	}
 	defer s.mu.Unlock()
+	// A T that is the stored value itself, not a conversion of it, may be
+	// changed in place: it must come from the map, as in [Session.Get].
+	var zero T
+	switch any(&zero).(type) {
+	case *any, *[]any, *map[string]any, *cookiecodec.Session, *[]byte:
+		s.writable()
+	}
 	return getAs[T](s.values(), key)
 }
 
