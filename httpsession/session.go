@@ -49,11 +49,13 @@ func (c *sessionContext) Value(key any) any {
 // sent are not saved (they are logged as an error).
 //
 // With a codec that has a DecodeView method, as [*cookiecodec.Codec] does,
-// a request that only reads its session (Get, Len, Permanent, Info and the
-// like) reads the values from the cookie's payload in place: the session's
-// map is built only when a method writes or iterates it (Set, Delete,
-// Clear, Keys, Flashes, MarkModified) or the session is re-issued. A
-// middleware with a check that needs the map (revocation) always builds it.
+// a request that only reads its session (Get of a string, number, bool or
+// time, Len, Permanent, Info and the like) reads the values from the
+// cookie's payload in place: the session's map is built only when a method
+// writes or iterates it (Set, Delete, Clear, Keys, Flashes, MarkModified),
+// when Get hands out a list or map that the caller may change in place, or
+// when the session is re-issued. A middleware with a check that needs the
+// map (revocation) always builds it.
 //
 // Every method is safe on a nil *Session, which [From] returns for a request
 // that did not pass through the middleware: reads see an empty session, and
