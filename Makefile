@@ -1,8 +1,9 @@
 # make test runs everything CI runs except the fuzz smoke run. It needs cgo
-# and a C compiler (go test -race), and for the interop tests Debian's
-# python3-flask and chromium; tests whose peer is missing are skipped, and
-# make test ends by naming what was missing. Set COOKIECODEC_REQUIRE_PEERS=1
-# to turn those skips into failures, as CI does.
+# and a C compiler (go test -race), for the interop tests Debian's
+# python3-flask and chromium, and for redisstore's Debian's redis-server;
+# tests whose peer is missing are skipped, and make test ends by naming what
+# was missing. Set COOKIECODEC_REQUIRE_PEERS=1 to turn those skips into
+# failures, as CI does.
 
 GO ?= go
 # FUZZTIME is the budget of each fuzz target: an execution count (Nx), so
@@ -27,9 +28,11 @@ fmtcheck:
 vet:
 	$(GO) vet ./...
 	cd interop && $(GO) vet ./...
+	cd redisstore && $(GO) vet ./...
 
 unit:
 	$(GO) test -race ./...
+	cd redisstore && $(GO) test -race ./...
 
 interop:
 	cd interop && $(GO) test -race ./...

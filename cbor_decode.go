@@ -86,7 +86,10 @@ func (d *decoder) head() (major byte, info byte, n uint64, err error) {
 // rest of the input, less what the enclosing containers are owed, before
 // anything is allocated for them.
 func (d *decoder) length(n uint64, itemSize int) (int, error) {
-	if n > uint64(len(d.p)-d.off-d.owed)/uint64(itemSize) {
+	// avail is negative when a head took bytes owed to later items (a
+	// map key's head is owed only 1 byte, say): the payload is truncated.
+	avail := len(d.p) - d.off - d.owed
+	if avail < 0 || n > uint64(avail)/uint64(itemSize) {
 		return 0, errTruncated
 	}
 	return int(n), nil

@@ -57,7 +57,7 @@ func ExampleNewFileKeySource() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if f, err = f.Promote(next.ID()); err != nil {
+	if f, err = f.Promote(next.ID(), time.Now()); err != nil {
 		log.Fatal(err)
 	}
 	if err := cookiecodec.SaveKeyFile(path, f); err != nil {

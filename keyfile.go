@@ -10,9 +10,14 @@ import (
 	"time"
 )
 
-// KeyFileVersion is the version of the key file format that [ParseKeyFile]
-// reads and [KeyFile.Marshal] writes.
-const KeyFileVersion = 1
+// KeyFileVersion is the version of the key file format that
+// [KeyFile.Marshal] writes; [ParseKeyFile] reads it and every older one.
+// Version 2 adds the time a key was demoted; a version 2 file records it
+// for every key that was demoted, so a key without one never was the
+// primary. Programs built with releases that read only version 1 reject a
+// version 2 file: upgrade every program that reads a key file before
+// writing one with this release. See SPEC.md, "Key files".
+const KeyFileVersion = 2
 
 // maxKeyFileSize is the largest key file, in bytes, that [ParseKeyFile]
 // reads: 1 MiB.
@@ -35,6 +40,14 @@ type KeyEntry struct {
 	Key     Key       // the key; it prints its id, never its secret
 	Status  KeyStatus // StatusPrimary or StatusDecodeOnly
 	Created time.Time // when the key was made, to the second, in UTC
+
+	// Demoted is when a decode-only key stopped being the primary, to the
+	// second, in UTC, or a time no earlier than that: tokens it sealed
+	// stay valid until Demoted plus the codec's MaxAge. It is zero for the
+	// primary and for a key that never was the primary. [LoadKeyFile] sets
+	// it, for every decode-only key of a version 1 file, which does not
+	// record it, to the file's modification time.
+	Demoted time.Time
 }
 
 // A KeyFile is the content of a key file: a list of keys, each with its
@@ -45,13 +58,20 @@ type KeyEntry struct {
 // The file is JSON:
 //
 //	{
-//	  "version": 1,
+//	  "version": 2,
 //	  "keys": [
 //	    {
 //	      "id": "1a2b3c4d",
 //	      "status": "primary",
 //	      "created": "2026-11-28T01:00:00Z",
 //	      "secret": "…43 characters of base64url…"
+//	    },
+//	    {
+//	      "id": "5e6f7a8b",
+//	      "status": "decode-only",
+//	      "created": "2026-10-01T09:00:00Z",
+//	      "demoted": "2026-11-28T01:05:00Z",
+//	      "secret": "…"
 //	    }
 //	  ]
 //	}
@@ -70,8 +90,10 @@ type KeyFile struct {
 
 // NewKeyFile returns a KeyFile holding entries, in order. Exactly one entry
 // must be [StatusPrimary] and the others [StatusDecodeOnly]; keys must be
-// non-zero with distinct ids, and creation times non-zero. Creation times
-// are kept to the second, in UTC.
+// non-zero with distinct ids, creation times non-zero, and the primary
+// must have no demotion time. Times are kept to the second, in UTC; a
+// demotion time is rounded up, so that it stays no earlier than the
+// demotion.
 func NewKeyFile(entries ...KeyEntry) (*KeyFile, error) {
 	f, err := newKeyFile(entries)
 	if err != nil {
@@ -105,11 +127,17 @@ func newKeyFile(entries []KeyEntry) (*KeyFile, error) {
 		if e.Created.IsZero() {
 			return nil, fmt.Errorf("key %d (id %s): no creation time", i+1, id)
 		}
+		if e.Status == StatusPrimary && !e.Demoted.IsZero() {
+			return nil, fmt.Errorf("key %d (id %s): the primary has a demotion time", i+1, id)
+		}
 		if j, dup := seen[id]; dup {
 			return nil, errDuplicate(fmt.Sprintf("key %d (id %s): duplicate id, also key %d", i+1, id, j+1))
 		}
 		seen[id] = i
 		e.Created = e.Created.UTC().Truncate(time.Second)
+		if !e.Demoted.IsZero() {
+			e.Demoted = ceilSecond(e.Demoted.UTC())
+		}
 		f.entries[i] = e
 	}
 	if primary < 0 {
@@ -170,9 +198,10 @@ func (f *KeyFile) Add(k Key, created time.Time) (*KeyFile, error) {
 }
 
 // Promote returns a KeyFile in which the decode-only key id is the primary
-// and the old primary is decode-only. It is [Keyring.Promote] on a key
-// file, and refuses what that refuses.
-func (f *KeyFile) Promote(id KeyID) (*KeyFile, error) {
+// and the old primary is decode-only, demoted at the time demoted (see
+// [KeyEntry.Demoted]). It is [Keyring.Promote] on a key file, and refuses
+// what that refuses.
+func (f *KeyFile) Promote(id KeyID, demoted time.Time) (*KeyFile, error) {
 	if id == f.ring.primary.ID() {
 		return nil, errAlreadyPrimary(id)
 	}
@@ -180,11 +209,18 @@ func (f *KeyFile) Promote(id KeyID) (*KeyFile, error) {
 	if i < 0 {
 		return nil, errUnknownKey(id)
 	}
+	if demoted.IsZero() {
+		return nil, errors.New("cookiecodec: key file: no demotion time")
+	}
 	entries := f.Entries()
 	for j := range entries {
-		entries[j].Status = StatusDecodeOnly
+		if entries[j].Status == StatusPrimary {
+			entries[j].Status = StatusDecodeOnly
+			entries[j].Demoted = demoted
+		}
 	}
 	entries[i].Status = StatusPrimary
+	entries[i].Demoted = time.Time{}
 	return NewKeyFile(entries...)
 }
 
@@ -221,11 +257,13 @@ type keyEntryJSON struct {
 	ID      string `json:"id"`
 	Status  string `json:"status"`
 	Created string `json:"created"`
+	Demoted string `json:"demoted,omitempty"`
 	Secret  string `json:"secret"`
 }
 
-// Marshal returns the key file as indented JSON ending in a newline. The
-// result holds every secret of f: write it only to a file of mode 0600, as
+// Marshal returns the key file as indented JSON ending in a newline, of
+// version [KeyFileVersion]. The result
+// holds every secret of f: write it only to a file of mode 0600, as
 // [SaveKeyFile] does.
 func (f *KeyFile) Marshal() []byte {
 	v := keyFileJSON{Version: KeyFileVersion, Keys: make([]keyEntryJSON, len(f.entries))}
@@ -236,6 +274,9 @@ func (f *KeyFile) Marshal() []byte {
 			Created: e.Created.Format(time.RFC3339),
 			Secret:  e.Key.ExportSecret(),
 		}
+		if !e.Demoted.IsZero() {
+			v.Keys[i].Demoted = e.Demoted.Format(time.RFC3339)
+		}
 	}
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
@@ -244,29 +285,34 @@ func (f *KeyFile) Marshal() []byte {
 	return append(b, '\n')
 }
 
-// ParseKeyFile parses the content of a key file, strictly: unknown or
-// repeated fields, trailing data, an unknown version, a missing or second
-// primary, an unknown status, a secret shorter than [MinKeySize] bytes, an
-// id that does not match its secret, and duplicate ids are each an error
-// that names the key by its position, from 1, and its id. Errors never
-// contain a secret.
+// ParseKeyFile parses the content of a key file of any version up to
+// [KeyFileVersion], strictly: unknown or repeated fields, a field of a
+// later version than the file's, trailing data, an unknown version, a
+// missing or second primary, an unknown status, a secret shorter than
+// [MinKeySize] bytes, an id that does not match its secret, a demotion
+// time on the primary, and duplicate ids are each an error that names the
+// key by its position, from 1, and its id. Errors never contain a secret.
+// The keys of a version 1 file have no demotion time; [LoadKeyFile] gives
+// them one.
 func ParseKeyFile(data []byte) (*KeyFile, error) {
-	f, err := parseKeyFile(data)
+	f, _, err := parseKeyFile(data)
 	if err != nil {
 		return nil, fmt.Errorf("cookiecodec: key file: %w", err)
 	}
 	return f, nil
 }
 
-func parseKeyFile(data []byte) (*KeyFile, error) {
+// parseKeyFile parses a key file and returns its version too.
+func parseKeyFile(data []byte) (*KeyFile, int, error) {
 	if len(data) > maxKeyFileSize {
-		return nil, fmt.Errorf("%d bytes, more than the %d allowed", len(data), maxKeyFileSize)
+		return nil, 0, fmt.Errorf("%d bytes, more than the %d allowed", len(data), maxKeyFileSize)
 	}
 	r := &jsonReader{dec: json.NewDecoder(bytes.NewReader(data))}
 	r.dec.UseNumber()
 	var entries []KeyEntry
+	version := 0
 	err := r.object("the file", []jsonField{
-		{"version", func() error {
+		{name: "version", read: func() error {
 			t, err := r.token()
 			if err != nil {
 				return err
@@ -275,15 +321,18 @@ func parseKeyFile(data []byte) (*KeyFile, error) {
 			switch {
 			case !ok:
 				return errors.New("version is not a number")
-			case n != "1":
-				if len(n) > 10 {
-					return errors.New("unsupported version")
-				}
-				return fmt.Errorf("unsupported version %s, want %d", n, KeyFileVersion)
+			case n == "1":
+				version = 1
+			case n == "2":
+				version = 2
+			case len(n) > 10:
+				return errors.New("unsupported version")
+			default:
+				return fmt.Errorf("unsupported version %s, want 1 to %d", n, KeyFileVersion)
 			}
 			return nil
 		}},
-		{"keys", func() error {
+		{name: "keys", read: func() error {
 			if err := r.delim('[', "keys is not an array"); err != nil {
 				return err
 			}
@@ -299,23 +348,32 @@ func parseKeyFile(data []byte) (*KeyFile, error) {
 		}},
 	})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if _, err := r.dec.Token(); err != io.EOF {
-		return nil, errors.New("trailing data after the JSON object")
+		return nil, 0, errors.New("trailing data after the JSON object")
 	}
-	return newKeyFile(entries)
+	if version == 1 {
+		for i, e := range entries {
+			if !e.Demoted.IsZero() {
+				return nil, 0, fmt.Errorf("key %d (id %s): demoted is a field of version 2, and the file is version 1", i+1, e.Key.ID())
+			}
+		}
+	}
+	f, err := newKeyFile(entries)
+	return f, version, err
 }
 
 // entry reads key n of a key file.
 func (r *jsonReader) entry(n int) (KeyEntry, error) {
-	var id, status, created, secret string
+	var id, status, created, demoted, secret string
 	what := fmt.Sprintf("key %d", n)
 	err := r.object(what, []jsonField{
-		{"id", func() error { return r.str(&id, what+": id is not a string") }},
-		{"status", func() error { return r.str(&status, what+": status is not a string") }},
-		{"created", func() error { return r.str(&created, what+": created is not a string") }},
-		{"secret", func() error { return r.str(&secret, what+": secret is not a string") }},
+		{"id", func() error { return r.str(&id, what+": id is not a string") }, false},
+		{"status", func() error { return r.str(&status, what+": status is not a string") }, false},
+		{"created", func() error { return r.str(&created, what+": created is not a string") }, false},
+		{"demoted", func() error { return r.str(&demoted, what+": demoted is not a string") }, true},
+		{"secret", func() error { return r.str(&secret, what+": secret is not a string") }, false},
 	})
 	if err != nil {
 		return KeyEntry{}, err
@@ -331,6 +389,11 @@ func (r *jsonReader) entry(n int) (KeyEntry, error) {
 	}
 	if e.Created, err = time.Parse(time.RFC3339, created); err != nil {
 		return KeyEntry{}, fmt.Errorf("%s: created is not an RFC 3339 time", what)
+	}
+	if demoted != "" {
+		if e.Demoted, err = time.Parse(time.RFC3339, demoted); err != nil || e.Demoted.IsZero() {
+			return KeyEntry{}, fmt.Errorf("%s: demoted is not an RFC 3339 time", what)
+		}
 	}
 	if e.Key, err = ParseKey(secret); err != nil {
 		// ParseKey's errors never contain the text.
@@ -349,8 +412,9 @@ type jsonReader struct {
 }
 
 type jsonField struct {
-	name string
-	read func() error // reads the field's value
+	name     string
+	read     func() error // reads the field's value
+	optional bool
 }
 
 func (r *jsonReader) token() (json.Token, error) {
@@ -425,7 +489,7 @@ func (r *jsonReader) object(what string, fields []jsonField) error {
 		return err
 	}
 	for i, f := range fields {
-		if !seen[i] {
+		if !seen[i] && !f.optional {
 			return fmt.Errorf("%s has no field %q", what, f.name)
 		}
 	}
@@ -439,4 +503,12 @@ func quoteField(name string) string {
 		return fmt.Sprintf("of %d bytes", len(name))
 	}
 	return fmt.Sprintf("%q", name)
+}
+
+// ceilSecond rounds t up to a whole second.
+func ceilSecond(t time.Time) time.Time {
+	if u := t.Truncate(time.Second); !u.Equal(t) {
+		return u.Add(time.Second)
+	}
+	return t
 }

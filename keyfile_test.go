@@ -68,7 +68,7 @@ func TestKeyFileRoundTrip(t *testing.T) {
 		t.Error("Keyring() returns a new keyring on each call")
 	}
 	wantText := fmt.Sprintf(`{
-  "version": 1,
+  "version": 2,
   "keys": [
     {
       "id": "%s",
@@ -139,9 +139,9 @@ func TestKeyFileLifecycle(t *testing.T) {
 		{"add a duplicate", func(f *KeyFile) (*KeyFile, error) { return f.Add(b, kfCreated) }, nil, "duplicate key id " + ib},
 		{"add the zero key", func(f *KeyFile) (*KeyFile, error) { return f.Add(Key{}, kfCreated) }, nil, "zero Key"},
 		{"add without a time", func(f *KeyFile) (*KeyFile, error) { return f.Add(c, time.Time{}) }, nil, "no creation time"},
-		{"promote", func(f *KeyFile) (*KeyFile, error) { return f.Promote(b.ID()) }, []string{ia + " decode-only", ib + " primary"}, ""},
-		{"promote the primary", func(f *KeyFile) (*KeyFile, error) { return f.Promote(a.ID()) }, nil, "already the primary"},
-		{"promote an unknown id", func(f *KeyFile) (*KeyFile, error) { return f.Promote(c.ID()) }, nil, "no key with id " + ic},
+		{"promote", func(f *KeyFile) (*KeyFile, error) { return f.Promote(b.ID(), testDemoted) }, []string{ia + " decode-only", ib + " primary"}, ""},
+		{"promote the primary", func(f *KeyFile) (*KeyFile, error) { return f.Promote(a.ID(), testDemoted) }, nil, "already the primary"},
+		{"promote an unknown id", func(f *KeyFile) (*KeyFile, error) { return f.Promote(c.ID(), testDemoted) }, nil, "no key with id " + ic},
 		{"remove", func(f *KeyFile) (*KeyFile, error) { return f.Remove(b.ID()) }, []string{ia + " primary"}, ""},
 		{"remove the primary", func(f *KeyFile) (*KeyFile, error) { return f.Remove(a.ID()) }, nil, "is the primary and cannot be removed"},
 		{"remove an unknown id", func(f *KeyFile) (*KeyFile, error) { return f.Remove(c.ID()) }, nil, "no key with id " + ic},
@@ -254,8 +254,8 @@ func TestParseKeyFileMalformed(t *testing.T) {
 		{"repeated field", `{"version": 1, "version": 1, "keys": [` + good + `]}`, `the file has the field "version" twice`},
 		{"no version", `{"keys": [` + good + `]}`, `the file has no field "version"`},
 		{"no keys field", `{"version": 1}`, `the file has no field "keys"`},
-		{"version 2", `{"version": 2, "keys": [` + good + `]}`, "unsupported version 2, want 1"},
-		{"version 1.0", `{"version": 1.0, "keys": [` + good + `]}`, "unsupported version 1.0, want 1"},
+		{"version 3", `{"version": 3, "keys": [` + good + `]}`, "unsupported version 3, want 1 to 2"},
+		{"version 1.0", `{"version": 1.0, "keys": [` + good + `]}`, "unsupported version 1.0, want 1 to 2"},
 		{"version as a string", `{"version": "1", "keys": [` + good + `]}`, "version is not a number"},
 		{"keys not an array", `{"version": 1, "keys": {}}`, "keys is not an array"},
 		{"no keys", kfJSON(), "key file: no keys"},

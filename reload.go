@@ -93,7 +93,7 @@ func NewFileKeySource(path string, opts FileKeySourceOptions) (*FileKeySource, e
 	if err != nil {
 		return nil, err
 	}
-	f, err := parseKeyFile(data)
+	f, _, err := parseKeyFile(data)
 	if err != nil {
 		return nil, fmt.Errorf("cookiecodec: key file %s: %w", path, err)
 	}
@@ -209,7 +209,7 @@ func (s *FileKeySource) reload(force bool) (*Keyring, error) {
 		s.succeed()
 		return nil, nil
 	}
-	f, err := parseKeyFile(data)
+	f, _, err := parseKeyFile(data)
 	if err != nil {
 		return nil, s.fail(fmt.Errorf("cookiecodec: key file %s: %w", s.path, err))
 	}

@@ -361,7 +361,7 @@ func TestRollingRotation(t *testing.T) {
 		t.Errorf("%d cookies re-issued before the new key was promoted", reissued)
 	}
 
-	f2, err := f1.Promote(k1.ID())
+	f2, err := f1.Promote(k1.ID(), time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -118,6 +118,7 @@ var invalidSessions = []struct {
 	{"huge_text_length", "a161615affffffff", "truncated", "a1616160"},
 	{"huge_array_length", "a161619bffffffffffffffff", "truncated", "a1616180"},
 	{"huge_map_length", "bb7fffffffffffffff", "truncated", "a0"},
+	{"key_longer_than_rest", "a2793030" + "30", "truncated", "a2613030613130"}, // the head takes bytes owed to the second entry
 	{"negint_below_int64", "a161613b8000000000000000", "below the int64 range", "a161613b7fffffffffffffff"},
 	{"undefined", "a16161f7", "simple value", "a16161f6"},
 	{"simple_0", "a16161e0", "simple value", "a16161f4"},
@@ -167,6 +168,7 @@ var (
 		"empty_input": true, "trailing_byte": true, "reserved_info": true,
 		"truncated_map": true, "truncated_text": true, "truncated_float": true,
 		"huge_text_length": true, "huge_array_length": true, "huge_map_length": true,
+		"key_longer_than_rest": true,
 	}
 	longHead = map[string]bool{
 		"int_not_shortest_1": true, "int_not_shortest_2": true, "int_not_shortest_4": true,

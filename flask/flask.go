@@ -42,6 +42,7 @@
 //	uuid.UUID         " u"   UUID
 //	datetime          " d"   time.Time, in UTC, to the second
 //	int                      int64, uint64 above math.MaxInt64, json.Number beyond
+//	                         (at most MaxIntDigits digits, as in Python)
 //	float                    float64
 //	str, bool, None          string, bool, nil
 //	list, dict               []any, map[string]any
@@ -106,6 +107,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -131,8 +133,11 @@ const (
 type Options struct {
 	// SecretKeys are Flask's SECRET_KEY followed by its
 	// SECRET_KEY_FALLBACKS: the first signs and every one verifies. Each
-	// must be non-empty, of any length, and none may repeat. They are
-	// plain bytes: fmt prints them, so never log an Options value.
+	// must be non-empty, of any length, and none may repeat. An Options
+	// prints, and marshals to JSON, their ids ([KeyID]) in their place,
+	// but fmt calls no method for the verbs %p and %w or inside an
+	// unexported field, and prints them there: drop the Options once
+	// [New] has it.
 	SecretKeys [][]byte
 
 	// Salt is itsdangerous' salt. Empty means [DefaultSalt], Flask's;
@@ -159,6 +164,55 @@ type Options struct {
 	// 31, the length of the shortest cookie. Longer values are rejected
 	// before any decoding.
 	MaxLength int
+}
+
+// String describes o with the ids of its secret keys ([KeyID]) in place of
+// the keys: flask.Options{SecretKeys: [1a2b3c4d], Salt: "cookie-session",
+// MaxAge: 1h0m0s, Skew: 0s, MaxLength: 0}.
+func (o Options) String() string {
+	var b strings.Builder
+	b.WriteString("flask.Options{SecretKeys: [")
+	for i, id := range o.secretKeyIDs() {
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		b.WriteString(id)
+	}
+	fmt.Fprintf(&b, "], Salt: %q, MaxAge: %v, Skew: %v, MaxLength: %d}", o.Salt, o.MaxAge, o.Skew, o.MaxLength)
+	return b.String()
+}
+
+// GoString is the same as [Options.String], so %#v does not reveal the
+// secret keys.
+func (o Options) GoString() string { return o.String() }
+
+// Format prints [Options.String] for every verb, so that no fmt verb, and
+// no log/slog text handler, reveals the secret keys.
+func (o Options) Format(f fmt.State, verb rune) { fmt.Fprint(f, o.String()) }
+
+// MarshalJSON writes o with the ids of its secret keys, as SecretKeyIDs,
+// in place of the keys, so that an Options logged as JSON does not leak
+// them.
+func (o Options) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		SecretKeyIDs []string
+		Salt         string
+		MaxAge       time.Duration
+		Skew         time.Duration
+		MaxLength    int
+	}{o.secretKeyIDs(), o.Salt, o.MaxAge, o.Skew, o.MaxLength})
+}
+
+// secretKeyIDs returns the ids of o.SecretKeys, "empty" for an empty key.
+func (o Options) secretKeyIDs() []string {
+	ids := make([]string, len(o.SecretKeys))
+	for i, secret := range o.SecretKeys {
+		ids[i] = "empty"
+		if len(secret) > 0 {
+			ids[i] = KeyID(secret).String()
+		}
+	}
+	return ids
 }
 
 // A Codec reads and writes Flask session cookies. It is immutable and safe
@@ -203,7 +257,7 @@ func New(opts Options) (*Codec, error) {
 		}
 		k := newSigningKey(secret, salt)
 		for j, prev := range c.keys {
-			if hmac.Equal(prev.derived, k.derived) {
+			if hmac.Equal(prev.derived[:], k.derived[:]) {
 				return nil, fmt.Errorf("flask: secret key %d of %d repeats key %d", i+1, len(opts.SecretKeys), j+1)
 			}
 		}

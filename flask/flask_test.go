@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -272,6 +273,7 @@ func TestDecodeInvalid(t *testing.T) {
 		{"payload not json", signed(c, b64Field([]byte("{")), now), "session payload: object key is not a string at offset 1"},
 		{"payload array", signed(c, b64Field([]byte("[]")), now), "session payload: top level is not an object"},
 		{"payload bad tag", signed(c, b64Field([]byte(`{"a":{" b":1}}`)), now), `malformed " b" tag`},
+		{"integer Python refuses", signed(c, "."+b64Field(zlibBytes([]byte(`{"a":`+strings.Repeat("7", MaxIntDigits+1)+`}`))), now), "session payload: integer of 4301 digits"},
 		{"not zlib", signed(c, "."+b64Field([]byte(`{"a":1}`)), now), "corrupt compressed payload"},
 		{"raw deflate", signed(c, "."+b64Field(zlibBytes([]byte(`{"a":1}`))[2:]), now), "corrupt compressed payload"},
 		{"bad checksum", signed(c, "."+b64Field(append(zlibBytes([]byte(`{"a":1}`))[:13], 0, 0, 0, 0)), now), "corrupt compressed payload"},
@@ -295,6 +297,10 @@ func TestDecodeInvalid(t *testing.T) {
 	ok := signed(c, "."+b64Field(zlibBytes([]byte(`{"a":"`+strings.Repeat("x", 60000)+`"}`))), now)
 	if _, _, err := c.Decode("session", ok); err != nil {
 		t.Errorf("Decode(inflates to 60006 bytes) err = %v", err)
+	}
+	ok = signed(c, "."+b64Field(zlibBytes([]byte(`{"a":`+strings.Repeat("7", MaxIntDigits)+`}`))), now)
+	if s, _, err := c.Decode("session", ok); err != nil || s["a"] != json.Number(strings.Repeat("7", MaxIntDigits)) {
+		t.Errorf("Decode(integer of %d digits) = %.40v, %v", MaxIntDigits, s, err)
 	}
 }
 
@@ -320,6 +326,10 @@ func TestEncodeErrors(t *testing.T) {
 	_, err = c.Encode("session", cookiecodec.Session{"secret": "hunter2", "bad": func() {}})
 	if err == nil || err.Error() != `flask: session["bad"]: unsupported type func()` {
 		t.Errorf("Encode(func) err = %v", err)
+	}
+	_, err = c.Encode("session", cookiecodec.Session{"n": json.Number(strings.Repeat("7", MaxIntDigits+1))})
+	if err == nil || err.Error() != `flask: session["n"]: integer of 4301 digits, more than the 4300 that Python reads` {
+		t.Errorf("Encode(integer of %d digits) err = %v", MaxIntDigits+1, err)
 	}
 	if _, err := c.encode(cookiecodec.Session{}, time.Unix(0, 0)); err == nil {
 		t.Errorf("encode(at the epoch) err = nil")

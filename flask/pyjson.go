@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -118,6 +119,15 @@ func (e *jsonSyntaxError) Error() string {
 // decoded, into its value, as the object_hook of Python's json.loads does.
 type objectHook func(m map[string]any) (any, error)
 
+// MaxIntDigits is the most decimal digits, sign not counted, an integer
+// in a Flask session may have: 4300, the default of Python's
+// sys.get_int_max_str_digits(). Python refuses to convert a longer
+// integer from or to text, so Flask rejects a cookie holding one and
+// fails (an HTTP 500) when it writes one. [UnmarshalTagged] and
+// [Codec.Decode] reject such an integer, and [MarshalTagged] and
+// [Codec.Encode] refuse to write one.
+const MaxIntDigits = 4300
+
 // maxJSONDepth bounds the nesting of JSON containers the parser reads, so
 // that recursion stays shallow. Tags wrap values in one or two extra
 // objects, so this is well above what a session of MaxSessionDepth needs.
@@ -131,7 +141,8 @@ const maxJSONDepth = 128
 // between tokens.
 //
 // Numbers decode as Python reads them: integer literals exactly, as int64,
-// uint64 above math.MaxInt64, or [json.Number] beyond; literals with a
+// uint64 above math.MaxInt64, or [json.Number] beyond, up to
+// [MaxIntDigits] digits, as Python refuses longer ones; literals with a
 // fraction or an exponent as float64, rounding to ±Inf on overflow as
 // Python's float() does.
 type parser struct {
@@ -339,9 +350,21 @@ func (p *parser) number() (any, error) {
 			}
 		}
 	}
+	if !isFloat {
+		digits := i - start
+		if d[start] == '-' {
+			digits--
+		}
+		if digits > MaxIntDigits {
+			return nil, p.fail(fmt.Sprintf("integer of %d digits, more than the %d that Python reads", digits, MaxIntDigits))
+		}
+	}
 	p.off = i
 	lit := string(d[start:i])
 	if isFloat {
+		if len(lit) > maxShortFloat {
+			return parseLongFloat(lit), nil
+		}
 		f, err := strconv.ParseFloat(lit, 64)
 		if err != nil && !errors.Is(err, strconv.ErrRange) {
 			p.off = start
@@ -350,6 +373,62 @@ func (p *parser) number() (any, error) {
 		return f, nil
 	}
 	return parseInt(lit), nil
+}
+
+// maxShortFloat is the longest float literal, in bytes, that the parser
+// hands to strconv.ParseFloat as it is. Python's repr writes at most 24.
+const maxShortFloat = 100
+
+// parseLongFloat returns the value of lit, a float literal of the JSON
+// grammar, as Python's float() reads it: correctly rounded, whatever the
+// number of digits and the exponent. strconv.ParseFloat misreads some long
+// literals (golang/go#42436): "1" followed by 800 zeros and "e-800" gives
+// 0.1, and an exponent beyond 10000 is cut short. parseLongFloat hands it
+// the same value as 0.DIGITS e POINT, the digits without leading or
+// trailing zeros and POINT in -400 to 400, which it reads right.
+func parseLongFloat(lit string) float64 {
+	neg := lit[0] == '-'
+	if neg {
+		lit = lit[1:]
+	}
+	mant, exp, _ := strings.Cut(strings.ToLower(lit), "e")
+	intPart, frac, _ := strings.Cut(mant, ".")
+	all := intPart + frac
+	digits := strings.TrimLeft(all, "0")
+	leadingZeros := len(all) - len(digits)
+	// The value is 0.digits × 10^point.
+	point := len(intPart) - leadingZeros + saturatedExponent(exp)
+	digits = strings.TrimRight(digits, "0")
+	var f float64
+	switch {
+	case digits == "" || point < -400: // below half the smallest subnormal, 5e-324
+		f = 0
+	case point > 400: // above the largest double, 1.8e308
+		f = math.Inf(1)
+	default:
+		f, _ = strconv.ParseFloat("0."+digits+"e"+strconv.Itoa(point), 64)
+	}
+	if neg {
+		f = -f
+	}
+	return f
+}
+
+// saturatedExponent returns the exponent exp, [-+]?[0-9]* ("" is 0),
+// clamped to ±1e9, beyond which a literal of at most
+// [cookiecodec.MaxInflatedSize] digits is 0 or infinite.
+func saturatedExponent(exp string) int {
+	neg := strings.HasPrefix(exp, "-")
+	exp = strings.TrimLeft(exp, "+-")
+	e := 0
+	for i := 0; i < len(exp) && e < 1e9; i++ {
+		e = e*10 + int(exp[i]-'0')
+	}
+	e = min(e, 1e9)
+	if neg {
+		return -e
+	}
+	return e
 }
 
 // parseInt returns the integer literal lit as int64, uint64 above

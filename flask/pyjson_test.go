@@ -3,7 +3,9 @@ package flask
 import (
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -83,6 +85,9 @@ func parseJSON(data string) (any, error) {
 	return p.parse()
 }
 
+// nines returns an integer literal of n digits, all 9.
+func nines(n int) string { return strings.Repeat("9", n) }
+
 func TestParser(t *testing.T) {
 	for _, tc := range []struct {
 		name, in string
@@ -93,6 +98,8 @@ func TestParser(t *testing.T) {
 		{"int64", `[0,-0,9223372036854775807,-9223372036854775808]`, []any{int64(0), int64(0), int64(math.MaxInt64), int64(math.MinInt64)}},
 		{"uint64", `18446744073709551615`, uint64(math.MaxUint64)},
 		{"big", `[18446744073709551616,-9223372036854775809]`, []any{json.Number("18446744073709551616"), json.Number("-9223372036854775809")}},
+		{"longest integers", "[" + nines(MaxIntDigits) + ",-" + nines(MaxIntDigits) + "]", []any{json.Number(nines(MaxIntDigits)), json.Number("-" + nines(MaxIntDigits))}},
+		{"float of more digits", "[" + nines(MaxIntDigits+1) + ".0,-" + nines(MaxIntDigits+1) + "e0]", []any{math.Inf(1), math.Inf(-1)}},
 		{"floats", `[1.0,1e5,1E-2,-0.5,2.5e+3]`, []any{1.0, 1e5, 0.01, -0.5, 2500.0}},
 		{"float overflow", `[1e400,-1e400]`, []any{math.Inf(1), math.Inf(-1)}},
 		{"float underflow", `1e-400`, 0.0},
@@ -148,6 +155,8 @@ func TestParserErrors(t *testing.T) {
 		{"array missing comma", `[1 2]`, "missing ',' or ']'"},
 		{"unterminated array", `[1`, "unexpected end of data"},
 		{"duplicate key", `{"a":1,"a":2}`, "duplicate object key at offset 7"},
+		{"integer too long", "[1," + nines(MaxIntDigits+1) + "]", "integer of 4301 digits, more than the 4300 that Python reads at offset 3"},
+		{"negative integer too long", "-" + nines(MaxIntDigits+1), "integer of 4301 digits"},
 		{"too deep", strings.Repeat("[", maxJSONDepth+1) + strings.Repeat("]", maxJSONDepth+1), "nested deeper than 128"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -160,5 +169,66 @@ func TestParserErrors(t *testing.T) {
 	deepest := strings.Repeat("[", maxJSONDepth) + strings.Repeat("]", maxJSONDepth)
 	if _, err := parseJSON(deepest); err != nil {
 		t.Errorf("parse(depth %d) err = %v", maxJSONDepth, err)
+	}
+}
+
+// TestParseLongFloat checks the parsing of float literals longer than
+// maxShortFloat: on literals strconv.ParseFloat misreads, against their
+// values, and on random doubles written with many more digits, against
+// the doubles.
+func TestParseLongFloat(t *testing.T) {
+	zeros := func(n int) string { return strings.Repeat("0", n) }
+	for _, tc := range []struct {
+		lit  string
+		want float64
+	}{
+		{"1" + zeros(800) + "e-800", 1},
+		{"1" + zeros(800) + ".0", math.Inf(1)},
+		{"-1" + zeros(4000) + "e-4000", -1},
+		{"12" + zeros(4000) + ".5e-4001", 1.2},
+		{"0." + zeros(5000) + "9e5001", 9},
+		{"0." + zeros(20000) + "9e+20001", 9},
+		{"1e" + strings.Repeat("9", 200), math.Inf(1)},
+		{"-1e-" + strings.Repeat("9", 200), math.Copysign(0, -1)},
+		{"0." + zeros(200) + "e99999", 0},
+		{"-0." + zeros(200), math.Copysign(0, -1)},
+		{"1." + zeros(200) + "1", 1},
+		{"0.1" + zeros(200), 0.1},
+		{"4.9406564584124654" + zeros(100) + "e-324", 5e-324},
+		{"1.7976931348623157" + zeros(100) + "e308", math.MaxFloat64},
+	} {
+		if len(tc.lit) <= maxShortFloat {
+			t.Fatalf("literal %q is short", tc.lit)
+		}
+		if got := parseLongFloat(tc.lit); got != tc.want || math.Signbit(got) != math.Signbit(tc.want) {
+			t.Errorf("parseLongFloat(%.40q...) = %v, want %v", tc.lit, got, tc.want)
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 1000 {
+		f := math.Abs(math.Float64frombits(rng.Uint64()))
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			continue
+		}
+		mant, e, _ := strings.Cut(strconv.FormatFloat(f, 'e', -1, 64), "e")
+		exp, err := strconv.Atoi(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		digits := strings.Replace(mant, ".", "", 1) // f = digits × 10^(exp+1-len(digits))
+		k := 1 + rng.IntN(2000)
+		for _, lit := range []string{
+			digits[:1] + "." + digits[1:] + zeros(k) + "e" + e,
+			"0." + zeros(k) + digits + "e" + strconv.Itoa(exp+1+k),
+			"-" + digits + zeros(k) + "e" + strconv.Itoa(exp+1-len(digits)-k),
+		} {
+			want := f
+			if lit[0] == '-' {
+				want = -f
+			}
+			if got := parseLongFloat(lit); got != want {
+				t.Fatalf("parseLongFloat(%.60q...) = %v, want %v", lit, got, want)
+			}
+		}
 	}
 }

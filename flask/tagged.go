@@ -48,9 +48,9 @@ const httpDate = "Mon, 02 Jan 2006 15:04:05 GMT"
 // integer type, float32, float64, string, []byte, time.Time, []any,
 // []string, map[string]any and cookiecodec.Session) and, for Python's
 // types, [Tuple], [Markup], [UUID], and [json.Number] or *big.Int for
-// integers of any size. Times are written in UTC to the second, as Flask
-// does, and must fall in the years 100 to 9999: Flask reads earlier years
-// back as different ones. Strings and keys must be valid UTF-8. Maps and
+// integers of up to [MaxIntDigits] digits, the most Python reads. Times
+// are written in UTC to the second, as Flask does, and must fall in the
+// years 100 to 9999: Flask reads earlier years back as different ones. Strings and keys must be valid UTF-8. Maps and
 // arrays nest at most [cookiecodec.MaxSessionDepth] deep. The error names
 // the path of a value it cannot write, never the value.
 func MarshalTagged(s cookiecodec.Session) ([]byte, error) {
@@ -68,7 +68,8 @@ func MarshalTagged(s cookiecodec.Session) ([]byte, error) {
 // [UUID] and time.Time (in UTC); untagged values to the types the native
 // session decoder produces (nil, bool, int64, float64, string, []any,
 // map[string]any), with integers beyond uint64 as [json.Number] and
-// integers above math.MaxInt64 as uint64. The top level must be an
+// integers above math.MaxInt64 as uint64; an integer of more than
+// [MaxIntDigits] digits is an error, as in Python. The top level must be an
 // object. Errors give an offset into data, never its content.
 //
 // It is stricter than Flask only on text Flask never writes: duplicate
@@ -344,12 +345,30 @@ func (e *encoder) appendValue(dst []byte, v any, depth int) ([]byte, error) {
 		if !isCanonicalInt(string(v)) {
 			return nil, errors.New("json.Number is not an integer in canonical form")
 		}
+		if err := checkIntDigits(len(strings.TrimPrefix(string(v), "-"))); err != nil {
+			return nil, err
+		}
 		return append(dst, v...), nil
 	case *big.Int:
 		if v == nil {
 			return nil, errors.New("nil *big.Int")
 		}
-		return v.Append(dst, 10), nil
+		// An integer below 10^MaxIntDigits has at most maxIntBits bits:
+		// refuse longer ones before converting them, which costs more
+		// than linear time.
+		if v.BitLen() > maxIntBits {
+			return nil, fmt.Errorf("integer of more than %d digits, which Python refuses", MaxIntDigits)
+		}
+		start := len(dst)
+		dst = v.Append(dst, 10)
+		digits := len(dst) - start
+		if v.Sign() < 0 {
+			digits--
+		}
+		if err := checkIntDigits(digits); err != nil {
+			return nil, err
+		}
+		return dst, nil
 	case float64:
 		return appendFloat(dst, v), nil
 	case float32:
@@ -428,6 +447,18 @@ func (e *encoder) appendArray(dst []byte, l []any, depth int) ([]byte, error) {
 		}
 	}
 	return append(dst, ']'), nil
+}
+
+// maxIntBits is the bit length of 10^MaxIntDigits - 1, the largest
+// integer of MaxIntDigits digits.
+const maxIntBits = 14285
+
+// checkIntDigits refuses an integer of more than MaxIntDigits digits.
+func checkIntDigits(digits int) error {
+	if digits > MaxIntDigits {
+		return fmt.Errorf("integer of %d digits, more than the %d that Python reads", digits, MaxIntDigits)
+	}
+	return nil
 }
 
 // isCanonicalInt reports whether s is -?(0|[1-9][0-9]*), not "-0".

@@ -83,6 +83,11 @@ func TestMarshalTaggedErrors(t *testing.T) {
 		{"json.Number minus zero", cookiecodec.Session{"n": json.Number("-0")}, "json.Number is not an integer"},
 		{"json.Number empty", cookiecodec.Session{"n": json.Number("")}, "json.Number is not an integer"},
 		{"nil big.Int", cookiecodec.Session{"n": (*big.Int)(nil)}, "nil *big.Int"},
+		{"json.Number too long", cookiecodec.Session{"n": json.Number(nines(MaxIntDigits + 1))}, `session["n"]: integer of 4301 digits, more than the 4300 that Python reads`},
+		{"negative json.Number too long", cookiecodec.Session{"n": json.Number("-" + nines(MaxIntDigits+1))}, "integer of 4301 digits"},
+		{"big.Int too long", cookiecodec.Session{"n": bigPow10(MaxIntDigits)}, `session["n"]: integer of 4301 digits`},
+		{"negative big.Int too long", cookiecodec.Session{"n": new(big.Int).Neg(bigPow10(MaxIntDigits))}, "integer of 4301 digits"},
+		{"huge big.Int", cookiecodec.Session{"n": new(big.Int).Lsh(big.NewInt(1), 1<<24)}, "integer of more than 4300 digits"},
 		{"year 99", cookiecodec.Session{"d": time.Date(99, 12, 31, 23, 59, 59, 0, time.UTC)}, "time in year 99"},
 		{"zero time", cookiecodec.Session{"d": time.Time{}}, "time in year 1"},
 		{"year 10000", cookiecodec.Session{"d": time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}, "time in year 10000"},
@@ -105,6 +110,24 @@ func TestMarshalTaggedErrors(t *testing.T) {
 		t.Errorf("MarshalTagged(maps, depth %d) err = %v", cookiecodec.MaxSessionDepth, err)
 	}
 }
+
+// TestMarshalTaggedLongestIntegers checks that integers of MaxIntDigits
+// digits, the most Python reads, are written.
+func TestMarshalTaggedLongestIntegers(t *testing.T) {
+	longest := new(big.Int).Sub(bigPow10(MaxIntDigits), big.NewInt(1))
+	if longest.BitLen() != maxIntBits {
+		t.Fatalf("10^%d-1 has %d bits, maxIntBits is %d", MaxIntDigits, longest.BitLen(), maxIntBits)
+	}
+	s := cookiecodec.Session{"a": longest, "b": new(big.Int).Neg(longest), "c": json.Number(nines(MaxIntDigits))}
+	got, err := MarshalTagged(s)
+	want := `{"a":` + nines(MaxIntDigits) + `,"b":-` + nines(MaxIntDigits) + `,"c":` + nines(MaxIntDigits) + `}`
+	if err != nil || string(got) != want {
+		t.Errorf("MarshalTagged(longest integers) = %.80s, %v, want %.80s", got, err, want)
+	}
+}
+
+// bigPow10 returns 10^n, an integer of n+1 digits.
+func bigPow10(n int) *big.Int { return new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n)), nil) }
 
 func deepMaps(n int) any {
 	var v any = 1

@@ -254,16 +254,21 @@ func InspectUnverified(value string) (Unverified, error) {
 // A signingKey is the key itsdangerous derives from one secret and the
 // salt with key_derivation="hmac", as Flask configures it.
 type signingKey struct {
-	id      cookiecodec.KeyID
-	derived []byte // HMAC-SHA1(secret, salt)
-	pool    sync.Pool
+	id cookiecodec.KeyID
+	// derived is HMAC-SHA1(secret, salt), one pointer further away than
+	// fmt follows. Printing a Codec with a verb fmt does not support for
+	// pointers makes fmt dereference each *signingKey, but it prints the
+	// pointers it finds inside as addresses.
+	derived *[sha1.Size]byte
+	pool    sync.Pool // of HMAC states keyed with derived
 }
 
 func newSigningKey(secret []byte, salt string) *signingKey {
 	m := hmac.New(sha1.New, secret)
 	m.Write([]byte(salt))
-	k := &signingKey{id: KeyID(secret), derived: m.Sum(nil)}
-	k.pool.New = func() any { return hmac.New(sha1.New, k.derived) }
+	k := &signingKey{id: KeyID(secret), derived: new([sha1.Size]byte)}
+	m.Sum(k.derived[:0])
+	k.pool.New = func() any { return hmac.New(sha1.New, k.derived[:]) }
 	return k
 }
 

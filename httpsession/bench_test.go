@@ -92,3 +92,33 @@ func BenchmarkMiddleware(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkChunkedHeader loads a session from a Cookie header carrying
+// the given number of chunks among 2000 other cookies: the cost of
+// finding the chunks, which must not grow with the chunks times the
+// header. The chunks hold one byte each, so the token is then refused.
+func BenchmarkChunkedHeader(b *testing.B) {
+	for _, chunks := range []int{2, 10, 99} {
+		b.Run(fmt.Sprintf("chunks=%d", chunks), func(b *testing.B) {
+			m, _ := newMiddleware(b, bigCodec(b), Options{Chunked: true, MaxChunks: 99, OnDecodeError: func(*http.Request, error) {}})
+			var hdr strings.Builder
+			for i := range 2000 {
+				fmt.Fprintf(&hdr, "other%d=x; ", i)
+			}
+			fmt.Fprintf(&hdr, "session=%d~a", chunks)
+			for i := 1; i < chunks; i++ {
+				fmt.Fprintf(&hdr, "; session.%d=a", i)
+			}
+			req := httptest.NewRequest("GET", "https://example.com/", nil)
+			req.Header.Set("Cookie", hdr.String())
+			h := m.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { From(r).Len() }))
+			w := &discardWriter{h: http.Header{}}
+			b.SetBytes(int64(hdr.Len()))
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(w.h)
+				h.ServeHTTP(w, req)
+			}
+		})
+	}
+}

@@ -66,12 +66,14 @@ func (m *Middleware) parseCookies(r *http.Request) requestCookies {
 		for line != "" {
 			var part string
 			part, line, _ = strings.Cut(line, ";")
-			name, raw, _ := strings.Cut(part, "=")
+			// As net/http: white space around the pair and the name is
+			// dropped, but white space starting the value is kept.
+			name, raw, _ := strings.Cut(textproto.TrimString(part), "=")
 			i := chunkIndex(textproto.TrimString(name), m.name)
 			if i < 0 || (i < len(rc.chunk) && rc.chunk[i].found) {
 				continue
 			}
-			value, ok := cookieValue(textproto.TrimString(raw))
+			value, ok := cookieValue(raw)
 			if !ok {
 				continue
 			}
@@ -100,9 +102,12 @@ func chunkIndex(name, base string) int {
 	if !ok || num == "" || num[0] == '0' || len(num) > 2 {
 		return -1
 	}
-	i, err := strconv.Atoi(num)
-	if err != nil || i < 1 || i >= maxMaxChunks {
-		return -1
+	i := 0
+	for _, c := range []byte(num) {
+		if c < '0' || c > '9' {
+			return -1
+		}
+		i = i*10 + int(c-'0')
 	}
 	return i
 }
@@ -139,7 +144,16 @@ func (rc requestCookies) present() bool {
 // chunks returns the indices, from 1, of the chunk cookies the request
 // carried, in increasing order.
 func (rc requestCookies) chunks() []int {
-	var idx []int
+	n := 0
+	for i := 1; i < len(rc.chunk); i++ {
+		if rc.chunk[i].found {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	idx := make([]int, 0, n)
 	for i := 1; i < len(rc.chunk); i++ {
 		if rc.chunk[i].found {
 			idx = append(idx, i)

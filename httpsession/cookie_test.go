@@ -226,7 +226,7 @@ func TestRequestChunks(t *testing.T) {
 		{"session=a", nil},
 		{"session=a; session.1=b; session.2=c", []int{1, 2}},
 		{"session.2=c;session.1=b", []int{1, 2}},
-		{"session.0=x; session.01=x; session.x=y; session.100=z; other.1=q", nil},
+		{"session.0=x; session.01=x; session.x=y; session.100=z; other.1=q; session.+1=s; session.-1=t", nil},
 		{"session.1=a; session.1=b", []int{1}},
 		{"  session.12 = x ", []int{12}},
 	} {

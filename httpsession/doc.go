@@ -64,9 +64,21 @@
 // cookie, a valid one, or a rejected one and why (an error matching
 // [cookiecodec.ErrExpired] or [cookiecodec.ErrInvalid]), and
 // [Options.OnLoad] observes every load, to count rejections. Neither ever
-// sees the cookie's value. The cookie of a session that expired or timed
-// out is deleted; others are left alone, since a server that lacks a key
-// its peers have would otherwise log their users out.
+// sees the cookie's value. The cookie of a session that expired, timed
+// out or was revoked is deleted; others are left alone, since a server
+// that lacks a key its peers have would otherwise log their users out.
+//
+// # Migrating from other formats
+//
+// [Options.Legacy] lists decoders of the formats sessions move away from:
+// gorilla/sessions' cookies (package gorilla), Flask's (package flask), or
+// anything with a [Decoder]'s Decode method. They are tried only when the
+// request carries no valid native cookie. A session one of them opens is
+// [MigratedCookie]: it passes the same checks as a native one, is
+// re-issued in the codec's format when the response is sent (as a Stale
+// session is), and the legacy cookie, if it has another name, is deleted,
+// so that the next request carries only the native cookie. [Options.OnLoad]
+// counts the migrations, which tells when a legacy decoder can go.
 //
 // # Lifetimes and timeouts
 //
@@ -105,6 +117,37 @@
 // the middleware without a login time (written by Flask, or before
 // AbsoluteTimeout was set) counts from the first time it is seen.
 //
+// # Revocation
+//
+// A session stays in its cookie, but it may name its subject, the user it
+// belongs to: [Session.SetSubject] stores the subject under the reserved
+// key "_sub", and the time it was issued for that subject, in Unix
+// microseconds (an integer, which the Flask codec keeps exactly, where a
+// time keeps whole seconds), under "_sub_at". With [Options.Revoker] set,
+// [Revoker.Revoke] revokes every session of a subject issued until then,
+// with one write to a [RevocationStore] ([MemoryStore] for one process, a
+// shared one such as the Redis store of the module
+// github.com/cookiecodec/cookiecodec/redisstore for a fleet): a revoked
+// session loads empty, as [RejectedCookie] with an error matching
+// [ErrRevoked], and its cookie is deleted. Sessions without a subject
+// are never checked, nor is a session whose handler never uses it. The
+// check asks the store at most
+// once per subject and [RevokerOptions.CacheFor] (1 second by default),
+// so a revocation takes effect on every server within that time; if the
+// store fails or does not answer within [RevokerOptions.Timeout], the
+// session is rejected (with [ErrRevocationUnavailable]) unless
+// [RevokerOptions.FailOpen] is set.
+//
+// A session issued at the very microsecond of a revocation survives it,
+// and SetSubject never records an issue time earlier than the subject's
+// last revocation, even on a server whose clock runs behind the one that
+// revoked, so a user who revokes and logs in again at once stays logged
+// in. A key rotation re-issues a session with its data, so its subject
+// and issue time, and revocation applies to it as before. To log out
+// other devices after a password change, revoke and then call SetSubject
+// again in the same request: this session is issued anew, the others are
+// not.
+//
 // # Reserved keys
 //
 // Keys starting with "_" are reserved for this package and Flask. Those in
@@ -115,7 +158,11 @@
 //   - "_lifetime": the session's own lifetime, in seconds, from
 //     [Session.SetLifetime];
 //   - "_login_time": when the session began, in Unix seconds, for
-//     [Options.AbsoluteTimeout].
+//     [Options.AbsoluteTimeout];
+//   - "_sub": the session's subject, from [Session.SetSubject], for
+//     revocation;
+//   - "_sub_at": when the session was issued for that subject, in Unix
+//     microseconds.
 //
 // Flask-Login also uses "_fresh", "_id" and "_user_id".
 //
@@ -144,7 +191,8 @@
 // codec authenticates it; whether the client can read it depends on the
 // codec (see [cookiecodec.Options.Encrypt]). A stolen cookie replays until
 // its token expires: logging out deletes the cookie from the browser, not
-// from an attacker who copied it. SameSite=Lax stops cross-site POSTs from
+// from an attacker who copied it, unless the logout revokes the subject's
+// sessions (see Revocation). SameSite=Lax stops cross-site POSTs from
 // carrying the cookie in current browsers, but it is not a CSRF defence for
 // GET handlers that change state, nor for older browsers: keep a CSRF token
 // in the session for forms, as examples/login does.

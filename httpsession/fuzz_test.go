@@ -69,3 +69,35 @@ func FuzzCookieHeader(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseCookies checks that the single pass over the Cookie header
+// finds, for the session cookie and each chunk name, the value net/http's
+// own parser returns first: the same leniency, quoting and white space.
+func FuzzParseCookies(f *testing.F) {
+	m, _ := newMiddleware(f, nil, Options{})
+	for _, seed := range []string{
+		"session=a; session.1=b; session.2=c",
+		` session = "q" ;session.1="x;other=1; session.1=second`,
+		"session.0=x; session.01=x; session.x=y; session.100=z; session.99=w; session.98=v",
+		"session=\x7f; session=ok; session.1=a\\b; session.1=c d,e",
+		"sessions=a; session.=b; .1=c; session.1",
+		"",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, header string) {
+		if strings.Count(header, ";") > 1000 {
+			return // net/http gives up on a header of more than 3000 cookies
+		}
+		req := httptest.NewRequest("GET", "/", nil)
+		req.Header["Cookie"] = []string{header}
+		rc := m.parseCookies(req)
+		for i := range maxMaxChunks {
+			got, ok := rc.get(i)
+			want := req.CookiesNamed(chunkName(m.name, i))
+			if ok != (len(want) > 0) || ok && got != want[0].Value {
+				t.Fatalf("chunk %d of %q: parseCookies = %q, %v; net/http = %v", i, header, got, ok, want)
+			}
+		}
+	})
+}

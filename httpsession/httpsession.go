@@ -179,6 +179,17 @@ type Options struct {
 	// must not log the cookie.
 	OnLoad func(r *http.Request, state LoadState, err error)
 
+	// Legacy lists the cookie formats to migrate sessions from, tried in
+	// order when the request carries no valid native cookie: a session one
+	// of them opens is re-issued natively (see [Legacy]).
+	Legacy []Legacy
+
+	// Revoker, if set, checks every loaded session that names a subject
+	// (see [Session.SetSubject]) against its store, and rejects the
+	// revoked ones with an error matching [ErrRevoked]. Nil means
+	// sessions are never checked for revocation.
+	Revoker *Revoker
+
 	// Logger receives the middleware's log lines, which never contain
 	// cookie values or session contents. Nil means [slog.Default].
 	Logger *slog.Logger
@@ -205,9 +216,11 @@ type Middleware struct {
 	onError     func(http.ResponseWriter, *http.Request, error)
 	onDecode    func(*http.Request, error)
 	onLoad      func(*http.Request, LoadState, error)
-	checks      []postCheck // run on every decoded session, in order
-	fallbacks   []Codec     // legacy decoders tried when codec refuses a cookie
+	checks      []postCheck    // run on every decoded session, in order
+	fallbacks   []legacyFormat // Options.Legacy, tried when codec refuses a cookie
 	log         *slog.Logger
+
+	revoker *Revoker // checks sessions with a subject, if not nil
 
 	now func() time.Time // time.Now, except in tests
 }
@@ -244,8 +257,14 @@ func New(codec Codec, opts Options) (*Middleware, error) {
 	if err := m.checkLimits(opts); err != nil {
 		return nil, err
 	}
+	if err := m.setLegacy(opts.Legacy); err != nil {
+		return nil, err
+	}
 	if m.log == nil {
 		m.log = slog.Default()
+	}
+	if err := m.useRevoker(opts.Revoker); err != nil {
+		return nil, err
 	}
 	if m.onError == nil {
 		m.onError = m.defaultErrorHandler
@@ -298,8 +317,9 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 	switch {
 	case s.values().len() == 0:
 		// Delete the cookie of a session emptied here, and of one that
-		// expired or timed out, so that the browser stops sending it.
-		if !s.hadCookie || !s.modified && !errors.Is(s.loadErr, cookiecodec.ErrExpired) {
+		// expired, timed out or was revoked, so that the browser stops
+		// sending it.
+		if !s.hadCookie || !s.modified && !errors.Is(s.loadErr, cookiecodec.ErrExpired) && !errors.Is(s.loadErr, ErrRevoked) {
 			break
 		}
 		cookies = append(cookies, m.deletion(m.name))
@@ -316,6 +336,7 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 			return err
 		}
 	}
+	cookies = append(cookies, m.legacyDeletions(s)...)
 	if s.accessed || len(cookies) > 0 {
 		addVaryCookie(h)
 	}

@@ -47,9 +47,11 @@ func (st LoadState) String() string {
 // LoadState loads the session if it was not yet, and reports what became
 // of the request's cookie. For [RejectedCookie] the error says why, for
 // logs: it matches [cookiecodec.ErrExpired] (with errors.Is) for a cookie
-// that expired or timed out, and [cookiecodec.ErrInvalid] for every other
-// rejection by the codec. The error never contains the cookie's value. For
-// the other states it is nil.
+// that expired or timed out ([Options.IdleTimeout],
+// [Options.AbsoluteTimeout], [Session.SetLifetime]), [ErrRevoked] for a
+// revoked one ([Options.Revoker]), and [cookiecodec.ErrInvalid] for every
+// other rejection by the codec. The error never contains the cookie's
+// value. For the other states it is nil.
 //
 // LoadState counts as using the session: the response varies on the
 // Cookie header.
@@ -64,11 +66,11 @@ func (s *Session) LoadState() (LoadState, error) {
 // requestCookies returns the request's session cookie and chunks, parsed
 // from its Cookie headers on the first call.
 func (s *Session) requestCookies() *requestCookies {
-	if !s.parsed {
-		s.parsed = true
-		s.rc = s.m.parseCookies(s.req)
+	if s.rc == nil {
+		rc := s.m.parseCookies(s.req)
+		s.rc = &rc
 	}
-	return &s.rc
+	return s.rc
 }
 
 // loadLocked reads and decodes the request's cookie, once, and reports
@@ -78,10 +80,10 @@ func (s *Session) loadLocked() {
 		return
 	}
 	s.loaded = true
-	s.data = cookiecodec.Session{}
+	s.sessionValues = &sessionValues{data: cookiecodec.Session{}}
 	value, present, err := s.m.readCookie(s.requestCookies())
 	s.hadCookie = present
-	if !present {
+	if !present && !s.m.carriesLegacy(s.req) {
 		s.state = NoCookie
 		s.m.observe(s.req, NoCookie, nil)
 		return
@@ -89,7 +91,7 @@ func (s *Session) loadLocked() {
 	var data cookiecodec.Session
 	var info cookiecodec.Info
 	state := RejectedCookie
-	if vd, ok := s.m.codec.(viewDecoder); ok && err == nil && len(s.m.checks) == 0 {
+	if vd, ok := s.m.codec.(viewDecoder); ok && present && err == nil && len(s.m.checks) == 0 {
 		// No check needs the map (the timeouts read a View): read the
 		// cookie as a View, and build the map only if a handler writes or
 		// iterates the session.
@@ -103,7 +105,7 @@ func (s *Session) loadLocked() {
 			return
 		}
 	} else if err == nil {
-		data, info, state, err = s.m.decode(s.req, value)
+		data, info, state, err = s.m.decode(s.req, value, present)
 	}
 	s.state, s.loadErr = state, err
 	if err != nil {
@@ -129,9 +131,16 @@ func (s *Session) loadLocked() {
 //   - every accepted session then passes the checks made after decoding
 //     (timeouts, revocation), any of which rejects it.
 //
-// On rejection it returns a non-nil error and the state [RejectedCookie].
-func (m *Middleware) decode(r *http.Request, value string) (cookiecodec.Session, cookiecodec.Info, LoadState, error) {
-	data, info, err := m.codec.Decode(m.name, value)
+// present says whether the request carried the native cookie; without it
+// only the legacy cookies of other names are tried. On rejection it
+// returns a non-nil error and the state [RejectedCookie].
+func (m *Middleware) decode(r *http.Request, value string, present bool) (cookiecodec.Session, cookiecodec.Info, LoadState, error) {
+	var data cookiecodec.Session
+	var info cookiecodec.Info
+	err := errNoNativeCookie
+	if present {
+		data, info, err = m.codec.Decode(m.name, value)
+	}
 	return m.decodeFallback(r, value, data, info, err)
 }
 
@@ -139,9 +148,7 @@ func (m *Middleware) decode(r *http.Request, value string) (cookiecodec.Session,
 func (m *Middleware) decodeFallback(r *http.Request, value string, data cookiecodec.Session, info cookiecodec.Info, err error) (cookiecodec.Session, cookiecodec.Info, LoadState, error) {
 	state := ValidCookie
 	if err != nil {
-		var ok bool
-		data, info, ok = m.fallbackDecode(r, value)
-		if !ok {
+		if data, info, err = m.fallbackDecode(r, value, err); err != nil {
 			return nil, cookiecodec.Info{}, RejectedCookie, err
 		}
 		state = MigratedCookie
@@ -166,19 +173,6 @@ type viewDecoder interface {
 // A postCheck inspects a session the codec (or a legacy decoder) accepted
 // and returns an error to reject it. It must not keep or change data.
 type postCheck func(r *http.Request, data cookiecodec.Session, info cookiecodec.Info) error
-
-// fallbackDecode tries the legacy decoders on a value the codec refused.
-// It reports ok with the session one of them accepted, whose info is
-// marked Stale so that the session is re-issued in the codec's format.
-func (m *Middleware) fallbackDecode(r *http.Request, value string) (cookiecodec.Session, cookiecodec.Info, bool) {
-	for _, dec := range m.fallbacks {
-		if data, info, err := dec.Decode(m.name, value); err == nil {
-			info.Stale = true
-			return data, info, true
-		}
-	}
-	return nil, cookiecodec.Info{}, false
-}
 
 // observe calls Options.OnLoad, if set.
 func (m *Middleware) observe(r *http.Request, st LoadState, err error) {

@@ -56,7 +56,9 @@ func TestLoadState(t *testing.T) {
 				},
 			})
 			if tc.fallback {
-				m.fallbacks = append(m.fallbacks, legacy)
+				if err := m.setLegacy([]Legacy{{Decoder: legacy}}); err != nil {
+					t.Fatal(err)
+				}
 			}
 			if tc.check != nil {
 				m.checks = append(m.checks, func(*http.Request, cookiecodec.Session, cookiecodec.Info) error { return tc.check })

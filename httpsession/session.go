@@ -8,6 +8,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/cookiecodec/cookiecodec"
@@ -64,14 +65,18 @@ type Session struct {
 	m   *Middleware
 	req *http.Request
 
-	mu        sync.Mutex
-	parsed    bool                // rc holds the request's cookies
-	rc        requestCookies      // the session cookie and its chunks
-	loaded    bool                // the cookie was read
-	hadCookie bool                // the request carried the cookie or a chunk of it
-	data      cookiecodec.Session // never nil once loaded, unless lazy
-	view      cookiecodec.View    // the cookie's session, while lazy
-	lazy      bool                // data is still view: nothing wrote or iterated
+	mu sync.Mutex
+	// rc is the session cookie and its chunks, nil until parsed; like
+	// sessionValues it sits behind a pointer, so that fmt shows an address
+	// rather than the cookie where it cannot call Format.
+	rc        *requestCookies
+	loaded    bool // the cookie was read
+	hadCookie bool // the request carried the cookie or a chunk of it
+	// The session's values sit one pointer away, in a *sessionValues that
+	// loadLocked sets, because fmt prints maps at every depth: a *Session
+	// printed where fmt cannot call [Session.Format] (in an unexported
+	// field) shows this pointer's address, not the plaintext.
+	*sessionValues
 	info      cookiecodec.Info
 	valid     bool // data came from a cookie the codec accepted
 	state     LoadState
@@ -84,6 +89,40 @@ type Session struct {
 	flashesRead bool    // Flashes took the flashed messages out of data
 	flashes     []Flash // what it took, returned again in this request
 }
+
+// sessionValues holds what the cookie decoded to.
+type sessionValues struct {
+	data cookiecodec.Session // never nil once loaded, unless lazy
+	view cookiecodec.View    // the cookie's session, while lazy
+	lazy bool                // data is still view: nothing wrote or iterated
+}
+
+// String describes s without its values, which are plaintext that logs
+// must not carry: "httpsession.Session(2 keys)", or "(not loaded)" before
+// any method read the cookie. It does not load the session.
+func (s *Session) String() string {
+	if s == nil {
+		return "httpsession.Session(nil)"
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.loaded {
+		return "httpsession.Session(not loaded)"
+	}
+	if len(s.data) == 1 {
+		return "httpsession.Session(1 key)"
+	}
+	return "httpsession.Session(" + strconv.Itoa(len(s.data)) + " keys)"
+}
+
+// GoString is the same as [Session.String], so %#v does not reveal the
+// session's values.
+func (s *Session) GoString() string { return s.String() }
+
+// Format prints [Session.String] for every verb, so that no fmt verb, and
+// no log/slog handler, reveals the session's values or the request's
+// cookie.
+func (s *Session) Format(f fmt.State, verb rune) { fmt.Fprint(f, s.String()) }
 
 // From returns r's session, or nil if r did not pass through a
 // [Middleware]'s handler. When several middlewares wrap the handler, it

@@ -148,8 +148,9 @@ func (b *browser) cookies() map[string]*network.Cookie {
 }
 
 // login logs in through the form, as a person would: from the home page,
-// follow the link, type the name and password, press the button.
-func (b *browser) login() {
+// follow the link, type the name and password, tick "remember me" if asked
+// to, press the button.
+func (b *browser) login(remember bool) {
 	b.t.Helper()
 	b.do("opening the home page", chromedp.Navigate(b.url+"/"))
 	b.clickAndLoad("login")
@@ -158,7 +159,31 @@ func (b *browser) login() {
 		chromedp.SendKeys(chromedp.ID("client_name"), "Harry"),
 		chromedp.SendKeys(chromedp.ID("pwd"), "12345678"),
 	)
+	if remember {
+		b.do("ticking remember me", chromedp.Click(chromedp.ID("remember")))
+	}
 	b.clickAndLoad("submit")
+}
+
+// flashes returns the texts of the flashed messages on the page.
+func (b *browser) flashes() []string {
+	b.t.Helper()
+	ctx, cancel := b.timeout()
+	defer cancel()
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
+		`Array.from(document.querySelectorAll("p.flash"), p => p.textContent.trim())`))
+	if err != nil {
+		b.t.Fatalf("reading the flashes: %v", err)
+	}
+	return got
+}
+
+// wantFlashes fails the test unless the page shows exactly want.
+func (b *browser) wantFlashes(when string, want ...string) {
+	b.t.Helper()
+	if got := b.flashes(); !slices.Equal(got, want) {
+		b.t.Errorf("%s the page flashes %q, want %q", when, got, want)
+	}
 }
 
 const (
@@ -173,8 +198,9 @@ func TestBrowserLogin(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The configuration of examples/login: encrypted, long enough for
-	// chunks, and not Secure because the test serves plain HTTP.
-	codec, err := cookiecodec.New(ring, cookiecodec.Options{Encrypt: true, MaxLength: 16 << 10})
+	// chunks within the Cookie header budget, and not Secure because the
+	// test serves plain HTTP.
+	codec, err := cookiecodec.New(ring, cookiecodec.Options{Encrypt: true, MaxLength: httpsession.DefaultCookieBudget})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,10 +223,11 @@ func TestBrowserLogin(t *testing.T) {
 			}
 		}},
 		{"log in through the form", func(t *testing.T) {
-			b.login()
+			b.login(false)
 			if got := b.text("status"); got != loggedInText {
 				t.Fatalf("after logging in the page says %q, want %q", got, loggedInText)
 			}
+			b.wantFlashes("after logging in", "You were logged in")
 			ctx, cancel := b.timeout()
 			defer cancel()
 			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
@@ -217,6 +244,7 @@ func TestBrowserLogin(t *testing.T) {
 			if got := b.text("status"); got != loggedInText {
 				t.Fatalf("after a reload the page says %q, want %q", got, loggedInText)
 			}
+			b.wantFlashes("after a reload")
 		}},
 		{"cookie attributes", func(t *testing.T) {
 			c := b.cookies()["session"]
@@ -238,11 +266,11 @@ func TestBrowserLogin(t *testing.T) {
 			}
 		}},
 		{"a session that needs chunks", func(t *testing.T) {
-			note := strings.Repeat("The quick brown fox jumps over the lazy dog. ", 160)[:7000]
+			note := strings.Repeat("The quick brown fox jumps over the lazy dog. ", 160)[:4000]
 			b.do("opening the notes demo", chromedp.Navigate(srv.URL+"/notes"), chromedp.SetValue(chromedp.ID("note"), note))
 			b.clickAndLoad("save")
-			if got := b.text("cookies"); got != "3" {
-				t.Errorf("the notes page read the session from %s cookies, want 3", got)
+			if got := b.text("cookies"); got != "2" {
+				t.Errorf("the notes page read the session from %s cookies, want 2", got)
 			}
 			ctx, cancel := b.timeout()
 			defer cancel()
@@ -254,15 +282,34 @@ func TestBrowserLogin(t *testing.T) {
 				t.Errorf("the note read back is %d bytes, want the %d stored", len(back), len(note))
 			}
 			cs := b.cookies()
-			for _, name := range []string{"session", "session.1", "session.2"} {
+			header := 0
+			for _, name := range []string{"session", "session.1"} {
 				c := cs[name]
 				if c == nil {
 					t.Errorf("the browser holds no %s cookie", name)
 					continue
 				}
+				header += int(c.Size) + 2
 				if c.Size > httpsession.MaxCookieSize || !c.HTTPOnly {
 					t.Errorf("cookie %s: %d bytes, HttpOnly %v", name, c.Size, c.HTTPOnly)
 				}
+			}
+			// Chromium's Size is len(name)+len(value); the "=" and "; "
+			// make up the rest of the Cookie header.
+			if header > httpsession.DefaultCookieBudget {
+				t.Errorf("the session's cookies take about %d bytes of the Cookie header, over the budget of %d", header, httpsession.DefaultCookieBudget)
+			}
+
+			// A note over the budget is refused, and the session keeps
+			// the note it had.
+			b.do("writing a long note", chromedp.SetValue(chromedp.ID("note"), strings.Repeat("x", 6000)))
+			b.clickAndLoad("save")
+			if got := b.text("error"); !strings.Contains(got, "The note is too long") {
+				t.Errorf("after a 6000-byte note the page says %q, want that it is too long", got)
+			}
+			b.do("opening the notes demo", chromedp.Navigate(srv.URL+"/notes"))
+			if got := b.text("size"); !strings.Contains(got, "Your note is 4000 bytes long") {
+				t.Errorf("after the refused note the page says %q, want the 4000-byte note kept", got)
 			}
 
 			b.do("shortening the note", chromedp.SetValue(chromedp.ID("note"), "short"))
@@ -271,7 +318,7 @@ func TestBrowserLogin(t *testing.T) {
 				t.Errorf("after shortening the note the session came in %s cookies, want 1", got)
 			}
 			cs = b.cookies()
-			if cs["session.1"] != nil || cs["session.2"] != nil || cs["session"] == nil {
+			if cs["session.1"] != nil || cs["session"] == nil {
 				t.Errorf("after shortening the note the browser holds %v, want only the session cookie", cookieNames(cs))
 			}
 			b.do("opening the home page", chromedp.Navigate(srv.URL+"/"))
@@ -308,7 +355,7 @@ func TestBrowserLogin(t *testing.T) {
 			}
 		}},
 		{"log out", func(t *testing.T) {
-			b.login()
+			b.login(false)
 			if got := b.text("status"); got != loggedInText {
 				t.Fatalf("after logging in again the page says %q, want %q", got, loggedInText)
 			}
@@ -316,8 +363,52 @@ func TestBrowserLogin(t *testing.T) {
 			if got := b.text("status"); got != loggedOutText {
 				t.Errorf("after logging out the page says %q, want %q", got, loggedOutText)
 			}
+			b.wantFlashes("after logging out", "You were logged out")
 			if cs := b.cookies(); cs["session"] != nil {
 				t.Errorf("after logging out the browser holds %v, want no session cookie", cookieNames(cs))
+			}
+			b.do("reloading", chromedp.Reload())
+			b.wantFlashes("after a reload")
+		}},
+		{"remember me", func(t *testing.T) {
+			b.login(true)
+			if got := b.text("status"); got != loggedInText {
+				t.Fatalf("after logging in with remember me the page says %q, want %q", got, loggedInText)
+			}
+			c := b.cookies()["session"]
+			if c == nil {
+				t.Fatal("no session cookie after logging in with remember me")
+			}
+			// Chromium reports the expiry in seconds since the epoch.
+			want := time.Now().Add(loginapp.RememberLifetime)
+			got := time.Unix(int64(c.Expires), 0)
+			if c.Session || got.Sub(want).Abs() > time.Minute {
+				t.Errorf("remembered session cookie: browser-session %v, expires %v, want persistent until about %v", c.Session, got, want)
+			}
+			b.clickAndLoad("logout")
+			b.login(false)
+			if c := b.cookies()["session"]; c == nil || !c.Session {
+				t.Errorf("session cookie without remember me: %+v, want a browser-session cookie", c)
+			}
+		}},
+		{"preferences cookie", func(t *testing.T) {
+			b.do("opening the preferences", chromedp.Navigate(srv.URL+"/prefs"),
+				chromedp.WaitVisible(chromedp.ID("theme")), chromedp.SetValue(chromedp.ID("theme"), "dark"))
+			b.clickAndLoad("save")
+			if got := b.text("theme"); got != "Theme: dark" {
+				t.Errorf("after choosing dark the home page says %q, want Theme: dark", got)
+			}
+			c := b.cookies()["prefs"]
+			if c == nil || !c.HTTPOnly || c.Session {
+				t.Fatalf("prefs cookie = %+v, want a persistent HttpOnly cookie", c)
+			}
+			b.do("opening the home page", chromedp.Navigate(srv.URL+"/"))
+			b.clickAndLoad("logout")
+			if got, st := b.text("theme"), b.text("status"); got != "Theme: dark" || st != loggedOutText {
+				t.Errorf("after logging out the page says %q and %q, want %q and Theme: dark", st, got, loggedOutText)
+			}
+			if cs := b.cookies(); cs["prefs"] == nil || cs["session"] != nil {
+				t.Errorf("after logging out the browser holds %v, want prefs and no session", cookieNames(cs))
 			}
 		}},
 	}

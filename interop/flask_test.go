@@ -100,6 +100,13 @@ var goMadeCases = map[string]goMade{
 		},
 		map[string]string{"number": "int", "uint64": "int", "big": "int"},
 	},
+	"longest_ints": {
+		cookiecodec.Session{
+			"number": json.Number("-" + strings.Repeat("9", flask.MaxIntDigits)),
+			"big":    new(big.Int).Sub(new(big.Int).Exp(big.NewInt(10), big.NewInt(flask.MaxIntDigits), nil), big.NewInt(1)),
+		},
+		map[string]string{"number": "int", "big": "int"},
+	},
 	"floats": {
 		cookiecodec.Session{"f": []any{0.1, 1e16, 1e15, 1e-5, 1e-4, math.Copysign(0, -1), 5e-324, math.MaxFloat64,
 			float32(0.1), 1.0, -2.5e-7, math.NaN(), math.Inf(1), math.Inf(-1)}},

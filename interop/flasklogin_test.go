@@ -8,6 +8,7 @@ package interop_test
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -16,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -201,5 +203,83 @@ func testFlaskSharedLogin(t *testing.T, python string) {
 				t.Errorf("%s: session = %v, %v, want Flask's _permanent mark and username Harry", step.name, s, err)
 			}
 		}
+	}
+}
+
+// TestFlaskSharedFlashes checks that flashes cross between Go and Flask in
+// either direction: a message the Go app flashes comes out of Flask's
+// get_flashed_messages(), and one Flask flashes shows on the Go app's next
+// page, once.
+func TestFlaskSharedFlashes(t *testing.T) {
+	for _, py := range flaskPythons {
+		t.Run(py.name, func(t *testing.T) {
+			requireFlaskPeer(t, py.path)
+			testFlaskSharedFlashes(t, py.path)
+		})
+	}
+}
+
+func testFlaskSharedFlashes(t *testing.T, python string) {
+	const secret = "a SECRET_KEY the Go service and the Flask app share"
+	codec, err := flask.New(flask.Options{SecretKeys: [][]byte{[]byte(secret)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := loginapp.New(codec, httpsession.Options{Insecure: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	goSrv := httptest.NewServer(h)
+	defer goSrv.Close()
+	flaskURL := startFlaskLogin(t, python, secret)
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &sharedClient{t: t, c: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
+	flaskFlashes := func() [][]string {
+		t.Helper()
+		var got [][]string
+		if err := json.Unmarshal([]byte(c.do("GET", flaskURL+"/flashes", nil)), &got); err != nil {
+			t.Fatalf("GET /flashes: %v", err)
+		}
+		return got
+	}
+
+	// Log in on Go without following its redirect, so that the flash is
+	// still in the session when Flask reads it.
+	noFollow := *c.c
+	noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := noFollow.PostForm(goSrv.URL+"/login", url.Values{
+		"csrf_token": {c.csrf(goSrv.URL + "/login")}, "client_name": {"Harry"}, "pwd": {"12345678"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("POST /login on Go = %d, want 303", resp.StatusCode)
+	}
+	if got, want := flaskFlashes(), [][]string{{"message", "You were logged in"}}; !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("Flask's get_flashed_messages() after a Go flash = %q, want %q", got, want)
+	}
+	if got := flaskFlashes(); len(got) != 0 {
+		t.Errorf("Flask's get_flashed_messages() a second time = %q, want none", got)
+	}
+	if got := c.status(goSrv.URL + "/"); got != loggedInText {
+		t.Errorf("after Flask read the flash the Go app says %q, want %q: the login must survive", got, loggedInText)
+	}
+
+	// Flask flashes; the Go app shows it on its next page, and not again.
+	c.do("POST", flaskURL+"/flash", url.Values{"message": {"Hello from <Flask>"}, "category": {"info"}})
+	flashLine := regexp.MustCompile(`<p class="flash ([^"]*)" id="flash">([^<]*)</p>`)
+	body := c.do("GET", goSrv.URL+"/", nil)
+	if m := flashLine.FindAllStringSubmatch(body, -1); len(m) != 1 || m[0][1] != "info" || m[0][2] != "Hello from &lt;Flask&gt;" {
+		t.Errorf("the Go page after a Flask flash shows %q, want one info flash, escaped", m)
+	}
+	if body := c.do("GET", goSrv.URL+"/", nil); flashLine.MatchString(body) {
+		t.Error("the Go page shows Flask's flash a second time")
+	}
+	if got := flaskFlashes(); len(got) != 0 {
+		t.Errorf("Flask's get_flashed_messages() after Go showed the flash = %q, want none", got)
 	}
 }

@@ -92,6 +92,10 @@ func TestFlaskPayloadDifferential(t *testing.T) {
 		{`{"a":{" d":"Sun, 02 Jan 0050 03:04:05 GMT"},"b":{" d":"Sat, 29 Feb 0000 00:00:00 GMT"}}`, false, same},
 		{`{"a":{" d":"Mon, 04 Mar 2025 05:06:07 GMT"}}`, false, same}, // the weekday is ignored
 		{`{"a" : [1, {" t": [2]}], "b": "` + strings.Repeat("ab", 300) + `"}`, true, same},
+		{`{"a":` + strings.Repeat("9", flask.MaxIntDigits) + `,"b":-` + strings.Repeat("9", flask.MaxIntDigits) + `}`, true, same},
+		{`{"a":` + strings.Repeat("9", flask.MaxIntDigits+1) + `}`, true, bothReject},
+		{`{"a":[-` + strings.Repeat("9", flask.MaxIntDigits+1) + `]}`, true, bothReject},
+		{`{"a":1` + strings.Repeat("0", 800) + `e-800,"b":0.` + strings.Repeat("0", 5000) + `9e5001,"c":-12` + strings.Repeat("0", 4000) + `.5e-4001,"d":1e` + strings.Repeat("9", 200) + `}`, true, same},
 		{`{`, false, bothReject},
 		{`{"a":01}`, false, bothReject},
 		{`{"a":1,}`, false, bothReject},

@@ -43,7 +43,7 @@ func (f *codecFlags) check(formats ...string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("--format %q is not one of %s", shorten(f.format), strings.Join(formats, ", "))
+	return fmt.Errorf("--format %s is not one of %s", argText(f.format, formatAuto, formatNative, formatFlask), strings.Join(formats, ", "))
 }
 
 // checkCookieName accepts the names RFC 6265 allows (an HTTP token) of the
@@ -135,6 +135,7 @@ func (c *cli) decode(args []string) int {
 	maxAgeText := flags.String("max-age", "", "")
 	asJSON := flags.Bool("json", false, "")
 	tagged := flags.Bool("tagged", false, "")
+	gf := registerGorillaFlags(flags)
 	pos, status, ok := c.parseFlags(flags, "decode", args)
 	if !ok {
 		return status
@@ -142,7 +143,7 @@ func (c *cli) decode(args []string) int {
 	if len(pos) > 1 {
 		return c.usageError("decode", "decode takes one cookie, got %d arguments", len(pos))
 	}
-	if err := cf.check(formatAuto, formatNative, formatFlask); err != nil {
+	if err := cf.check(formatAuto, formatNative, formatFlask, formatGorilla); err != nil {
 		return c.usageError("decode", "%v", err)
 	}
 	var maxAge time.Duration
@@ -159,6 +160,12 @@ func (c *cli) decode(args []string) int {
 	format := cf.format
 	if format == formatAuto {
 		format = detectFormat(value)
+	}
+	if format == formatGorilla {
+		return c.decodeGorilla(cf, gf, value, maxAge, *asJSON, *tagged)
+	}
+	if err := gf.usedWith(format); err != nil {
+		return c.usageError("decode", "%v", err)
 	}
 	if format == formatFlask {
 		return c.decodeFlask(cf, value, maxAge, *asJSON, *tagged)
@@ -233,7 +240,7 @@ func (c *cli) pickInput(pos []string, name string) (string, int, bool) {
 		return "", c.reject(err), false
 	}
 	if p.dups > 0 {
-		c.hintf("the %s holds %d more cookies named %q: using the first", p.from, p.dups, name)
+		c.hintf("the %s holds %s named %q: using the first", p.from, plural(p.dups, "more cookie", "more cookies"), name)
 	}
 	return p.value, 0, true
 }
@@ -245,8 +252,8 @@ func (c *cli) printDecoded(m meta, s cookiecodec.Session, view *jsonView, asJSON
 	if view == nil {
 		view = &jsonView{}
 	}
-	out := view.object(s, "")
-	for _, n := range view.notes {
+	out := view.object(s)
+	for _, n := range view.hints() {
 		c.hintf("%s", n)
 	}
 	var err error

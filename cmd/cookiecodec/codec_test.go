@@ -131,7 +131,7 @@ func TestDecodeInputForms(t *testing.T) {
 		{"Set-Cookie header", "Set-Cookie: session=" + value + "; Path=/; HttpOnly; Secure; SameSite=Lax", nil, "", "ada"},
 		{"cookie list", "theme=dark; session=" + value, nil, "", "ada"},
 		{"picked by name", "session=" + value + "; other=" + other, []string{"--name", "other"}, "", "bob"},
-		{"duplicate names", "Cookie: session=" + value + "; session=" + other, nil, "hint: the Cookie header holds 1 more cookies named \"session\": using the first", "ada"},
+		{"duplicate names", "Cookie: session=" + value + "; session=" + other, nil, "hint: the Cookie header holds 1 more cookie named \"session\": using the first", "ada"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, viaArg := range []bool{false, true} {
@@ -291,10 +291,10 @@ func TestDecodeConfigErrors(t *testing.T) {
 		{"both variables", map[string]string{cookiecodec.EnvKeyFile: bad}, nil, "set only one"},
 		{"--keys missing", nil, []string{"--keys", filepath.Join(dir, "none.json")}, "no such file or directory"},
 		{"--keys malformed", nil, []string{"--keys", bad}, "invalid JSON"},
-		{"bad --max-age", nil, []string{"--max-age", "soon"}, `--max-age "soon" is not a duration such as 90m, 12h or 31d`},
+		{"bad --max-age", nil, []string{"--max-age", "soon"}, `--max-age (a 4-character text) is not a duration such as 90m, 12h or 31d`},
 		{"--max-age below a second", nil, []string{"--max-age", "10ms"}, "less than one second"},
 		{"--max-age zero days", nil, []string{"--max-age", "0d"}, "not a number of days"},
-		{"bad --format", nil, []string{"--format", "php"}, `--format "php" is not one of auto, native, flask`},
+		{"bad --format", nil, []string{"--format", "php"}, `--format (a 3-character text) is not one of auto, native, flask`},
 		{"empty --name", nil, []string{"--name", ""}, "--name must be 1 to 255 bytes, not 0"},
 		{"invalid --name", nil, []string{"--name", "a b"}, `--name "a b" is not a valid cookie name`},
 		{"two values", nil, []string{value, value}, "decode takes one cookie, got 2 arguments"},
@@ -332,9 +332,9 @@ func TestEncodeErrors(t *testing.T) {
 		{"string", `"x"`, nil, "JSON input is not an object"},
 		{"trailing data", `{} {}`, nil, "trailing data after the JSON object"},
 		{"duplicate key", `{"a":1,"b":{"c":1,"c":2}}`, nil, `JSON input has the key "b.c" twice`},
-		{"integer too large", `{"a":[18446744073709551616]}`, nil, "JSON input at a[0]: integer 18446744073709551616 is outside the 64-bit range"},
+		{"integer too large", `{"a":[18446744073709551616]}`, nil, "JSON input at a[0]: integer of 20 digits is outside the 64-bit range"},
 		{"integer too small", `{"a":-9223372036854775809}`, nil, "outside the 64-bit range"},
-		{"float too large", `{"a":1e400}`, nil, "number 1e400 is outside the float64 range"},
+		{"float too large", `{"a":1e400}`, nil, "number of 5 characters is outside the float64 range"},
 		{"too deep", `{"a":` + deep + `}`, nil, "nests deeper than 32"},
 		{"too large for a cookie", `{"a":"` + strings.Repeat("x", 5000) + `"}`, nil, "cookie too large"},
 		{"over 1 MiB", `{"a":"` + strings.Repeat("x", maxJSONInput) + `"}`, nil, "JSON input is more than 1048576 bytes"},

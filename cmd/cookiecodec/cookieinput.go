@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/cookiecodec/cookiecodec/gorilla"
 )
 
 // maxInput is the most input, in bytes, that decode and inspect read from
@@ -72,8 +74,9 @@ func pickCookie(input, name string) (picked, error) {
 	from := "cookie list"
 	if rest, ok := cutPrefixFold(s, "cookie:"); ok {
 		s, from = rest, "Cookie header"
-	} else if !strings.ContainsAny(s, "=;") {
-		// Neither token format uses '=' or ';', so this is a bare value.
+	} else if !strings.ContainsAny(s, "=;") || gorilla.LooksLikeGorilla(s) {
+		// Neither token format uses '=' or ';', so this is a bare value;
+		// a gorilla value ends in base64 padding, but has no other '='.
 		if strings.ContainsAny(s, " \t\r\n") {
 			return picked{}, errors.New("input holds white space inside the value, which no cookie value contains")
 		}

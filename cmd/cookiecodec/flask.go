@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/big"
 	"os"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/cookiecodec/cookiecodec"
 	"github.com/cookiecodec/cookiecodec/flask"
+	"github.com/cookiecodec/cookiecodec/gorilla"
 )
 
 // envFlaskSecret holds Flask's current secret key.
@@ -26,10 +28,14 @@ const maxSecretFile = 64 << 10
 // detectFormat tells a Flask cookie from a native token by its shape: a
 // Flask cookie joins its fields with dots, and a native token never holds
 // one. A value with a dot that is not quite a Flask cookie goes to the
-// Flask decoder too, which says what is wrong.
+// Flask decoder too, which says what is wrong. A gorilla cookie decodes
+// to a decimal timestamp and "|", which a native token never does.
 func detectFormat(value string) string {
 	if strings.Contains(value, ".") {
 		return formatFlask
+	}
+	if gorilla.LooksLikeGorilla(value) {
+		return formatGorilla
 	}
 	return formatNative
 }
@@ -47,7 +53,11 @@ func (c *cli) loadSecrets(path string) ([][]byte, error) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("secret file: %w", err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // without the path, which pathText shows
+		}
+		return nil, fmt.Errorf("secret file %s: %w", pathText(path), err)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
@@ -182,10 +192,10 @@ func (c *cli) printTagged(m meta, s cookiecodec.Session, asJSON bool) int {
 // and integers of any size exactly.
 func flaskView() *jsonView {
 	j := &jsonView{}
-	j.other = func(v any, path string) (any, bool) {
+	j.other = func(v any) (any, bool) {
 		switch t := v.(type) {
 		case flask.Tuple:
-			return j.value([]any(t), path), true
+			return j.value([]any(t)), true
 		case flask.UUID:
 			return t.String(), true
 		case flask.Markup:
@@ -214,7 +224,7 @@ func (c *cli) inspectFlask(value string, asJSON bool) int {
 		out.PayloadError = trimPrefix(err)
 		out.UnverifiedPayloadBase64 = base64.StdEncoding.EncodeToString(u.Payload)
 	} else {
-		out.UnverifiedPayload = view.object(s, "")
+		out.UnverifiedPayload = view.object(s)
 	}
 	return c.printInspected(out, extra, view, asJSON)
 }

@@ -47,8 +47,11 @@ func (c *cli) inspect(args []string) int {
 	if !ok {
 		return status
 	}
-	if detectFormat(value) == formatFlask {
+	switch detectFormat(value) {
+	case formatFlask:
 		return c.inspectFlask(value, *asJSON)
+	case formatGorilla:
+		return c.inspectGorilla(value, *asJSON)
 	}
 	u, err := cookiecodec.InspectUnverified(value)
 	if err != nil {
@@ -70,7 +73,7 @@ func (c *cli) inspect(args []string) int {
 			out.PayloadError = trimPrefix(err)
 			out.UnverifiedPayloadBase64 = base64.StdEncoding.EncodeToString(u.Payload)
 		} else {
-			out.UnverifiedPayload = view.object(s, "")
+			out.UnverifiedPayload = view.object(s)
 		}
 	}
 	return c.printInspected(out, extra, view, *asJSON)
@@ -78,7 +81,7 @@ func (c *cli) inspect(args []string) int {
 
 // printInspected prints inspect's result, as text or JSON, on stdout.
 func (c *cli) printInspected(out inspected, extra [][2]string, view *jsonView, asJSON bool) int {
-	for _, n := range view.notes {
+	for _, n := range view.hints() {
 		c.hintf("%s", n)
 	}
 	var err error

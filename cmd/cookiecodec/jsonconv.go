@@ -2,15 +2,12 @@ package main
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/cookiecodec/cookiecodec"
 )
@@ -34,7 +31,9 @@ func readJSONInput(stdin io.Reader) ([]byte, error) {
 // parseSession parses a JSON object into a Session. Integers, written
 // without fraction or exponent, become int64, or uint64 above
 // math.MaxInt64, exactly; other numbers become float64. Duplicate keys,
-// trailing data and numbers outside those ranges are errors.
+// trailing data and numbers outside those ranges are errors. Time and
+// memory are linear in the input's length: the position of a value is kept
+// as a stack and becomes text only for an error.
 func parseSession(data []byte) (cookiecodec.Session, error) {
 	d := json.NewDecoder(bytes.NewReader(data))
 	d.UseNumber()
@@ -48,7 +47,8 @@ func parseSession(data []byte) (cookiecodec.Session, error) {
 	if tok != json.Delim('{') {
 		return nil, errors.New("JSON input is not an object")
 	}
-	m, err := parseObject(d, "", 1)
+	p := &jsonParser{d: d}
+	m, err := p.object(1)
 	if err != nil {
 		return nil, err
 	}
@@ -58,21 +58,27 @@ func parseSession(data []byte) (cookiecodec.Session, error) {
 	return cookiecodec.Session(m), nil
 }
 
-// parseValue parses the value that starts with tok, found at path.
-func parseValue(d *json.Decoder, tok json.Token, path string, depth int) (any, error) {
+// A jsonParser reads a session from a JSON token stream.
+type jsonParser struct {
+	d    *json.Decoder
+	path jsonPath
+}
+
+// value parses the value that starts with tok.
+func (p *jsonParser) value(tok json.Token, depth int) (any, error) {
 	switch t := tok.(type) {
 	case json.Delim:
 		if depth >= cookiecodec.MaxSessionDepth {
-			return nil, fmt.Errorf("JSON input at %s nests deeper than %d", pathOrTop(path), cookiecodec.MaxSessionDepth)
+			return nil, fmt.Errorf("JSON input at %s nests deeper than %d", &p.path, cookiecodec.MaxSessionDepth)
 		}
 		if t == '{' {
-			return parseObject(d, path, depth+1)
+			return p.object(depth + 1)
 		}
-		return parseArray(d, path, depth+1)
+		return p.array(depth + 1)
 	case json.Number:
 		v, err := parseNumber(string(t))
 		if err != nil {
-			return nil, fmt.Errorf("JSON input at %s: %v", pathOrTop(path), err)
+			return nil, fmt.Errorf("JSON input at %s: %v", &p.path, err)
 		}
 		return v, nil
 	default: // string, bool, nil
@@ -80,10 +86,10 @@ func parseValue(d *json.Decoder, tok json.Token, path string, depth int) (any, e
 	}
 }
 
-func parseObject(d *json.Decoder, path string, depth int) (map[string]any, error) {
+func (p *jsonParser) object(depth int) (map[string]any, error) {
 	m := map[string]any{}
 	for {
-		tok, err := d.Token()
+		tok, err := p.d.Token()
 		if err != nil {
 			return nil, jsonError(err)
 		}
@@ -91,33 +97,36 @@ func parseObject(d *json.Decoder, path string, depth int) (map[string]any, error
 			return m, nil
 		}
 		k := tok.(string) // the decoder only returns strings as object keys
-		p := path + "." + k
+		p.path.pushKey(k)
 		if _, dup := m[k]; dup {
-			return nil, fmt.Errorf("JSON input has the key %s twice", strconv.Quote(p[1:]))
+			return nil, fmt.Errorf("JSON input has the key %s twice", strconv.Quote(p.path.String()))
 		}
-		if tok, err = d.Token(); err != nil {
+		if tok, err = p.d.Token(); err != nil {
 			return nil, jsonError(err)
 		}
-		if m[k], err = parseValue(d, tok, p, depth); err != nil {
+		if m[k], err = p.value(tok, depth); err != nil {
 			return nil, err
 		}
+		p.path.pop()
 	}
 }
 
-func parseArray(d *json.Decoder, path string, depth int) ([]any, error) {
+func (p *jsonParser) array(depth int) ([]any, error) {
 	l := []any{}
 	for {
-		tok, err := d.Token()
+		tok, err := p.d.Token()
 		if err != nil {
 			return nil, jsonError(err)
 		}
 		if tok == json.Delim(']') {
 			return l, nil
 		}
-		v, err := parseValue(d, tok, path+"["+strconv.Itoa(len(l))+"]", depth)
+		p.path.pushIndex(len(l))
+		v, err := p.value(tok, depth)
 		if err != nil {
 			return nil, err
 		}
+		p.path.pop()
 		l = append(l, v)
 	}
 }
@@ -131,11 +140,11 @@ func parseNumber(s string) (any, error) {
 		if u, err := strconv.ParseUint(s, 10, 64); err == nil {
 			return u, nil
 		}
-		return nil, fmt.Errorf("integer %s is outside the 64-bit range", shorten(s))
+		return nil, fmt.Errorf("integer of %d digits is outside the 64-bit range", len(strings.TrimPrefix(s, "-")))
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil {
-		return nil, fmt.Errorf("number %s is outside the float64 range", shorten(s))
+		return nil, fmt.Errorf("number of %d characters is outside the float64 range", len(s))
 	}
 	return f, nil
 }
@@ -150,106 +159,4 @@ func jsonError(err error) error {
 		return fmt.Errorf("invalid JSON input at byte %d: %v", syn.Offset, err)
 	}
 	return fmt.Errorf("invalid JSON input: %v", err)
-}
-
-func pathOrTop(path string) string {
-	if path == "" {
-		return "the top level"
-	}
-	return strings.TrimPrefix(path, ".")
-}
-
-// shorten cuts a string from the command line or the input to a length
-// fit for an error message.
-func shorten(s string) string {
-	const maxLen = 60
-	if len(s) > maxLen {
-		return s[:maxLen] + "..."
-	}
-	return s
-}
-
-// jsonView converts a decoded session value into values that encoding/json
-// prints as the CLI promises: integers exactly, floats always with a
-// fraction or exponent (so that encode reads them back as floats), []byte
-// as standard base64, times as RFC 3339 in UTC. JSON has no NaN or
-// infinity: those print as the strings "NaN", "Infinity" and "-Infinity",
-// and notes collects the paths where that happened. Types the view does
-// not know are printed with %v and noted.
-type jsonView struct {
-	notes []string
-	// other converts values of other formats (Flask's tagged types); it
-	// returns ok false for types it does not know either.
-	other func(v any, path string) (any, bool)
-}
-
-func (j *jsonView) value(v any, path string) any {
-	switch t := v.(type) {
-	case nil, bool, string:
-		return t
-	case int64:
-		return json.Number(strconv.FormatInt(t, 10))
-	case uint64:
-		return json.Number(strconv.FormatUint(t, 10))
-	case json.Number:
-		return t
-	case float64:
-		return j.float(t, path)
-	case []byte:
-		return base64.StdEncoding.EncodeToString(t)
-	case time.Time:
-		return t.UTC().Format(time.RFC3339Nano)
-	case []any:
-		out := make([]any, len(t))
-		for i, e := range t {
-			out[i] = j.value(e, path+"["+strconv.Itoa(i)+"]")
-		}
-		return out
-	case map[string]any:
-		return j.object(t, path)
-	case cookiecodec.Session:
-		return j.object(t, path)
-	}
-	if j.other != nil {
-		if out, ok := j.other(v, path); ok {
-			return out
-		}
-	}
-	j.notes = append(j.notes, fmt.Sprintf("%s holds a %T, printed as text", pathOrTop(path), v))
-	return fmt.Sprint(v)
-}
-
-func (j *jsonView) object(m map[string]any, path string) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, e := range m {
-		out[k] = j.value(e, path+"."+k)
-	}
-	return out
-}
-
-func (j *jsonView) float(f float64, path string) any {
-	switch {
-	case math.IsNaN(f):
-		j.notes = append(j.notes, pathOrTop(path)+" is NaN, which JSON cannot hold: printed as the string \"NaN\"")
-		return "NaN"
-	case math.IsInf(f, 1):
-		j.notes = append(j.notes, pathOrTop(path)+" is infinite, which JSON cannot hold: printed as the string \"Infinity\"")
-		return "Infinity"
-	case math.IsInf(f, -1):
-		j.notes = append(j.notes, pathOrTop(path)+" is infinite, which JSON cannot hold: printed as the string \"-Infinity\"")
-		return "-Infinity"
-	}
-	s := strconv.FormatFloat(f, 'g', -1, 64)
-	if !strings.ContainsAny(s, ".e") {
-		s += ".0"
-	}
-	return json.Number(s)
-}
-
-// writeJSON prints v as indented JSON, with '<', '>' and '&' unescaped.
-func writeJSON(w io.Writer, v any) error {
-	e := json.NewEncoder(w)
-	e.SetEscapeHTML(false)
-	e.SetIndent("", "  ")
-	return e.Encode(v)
 }

@@ -63,7 +63,8 @@ func TestJSONView(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			v := &jsonView{}
-			out := v.value(tc.in, ".x")
+			v.path.pushKey("x")
+			out := v.value(tc.in)
 			var b strings.Builder
 			if err := writeJSON(&b, out); err != nil {
 				t.Fatal(err)
@@ -94,7 +95,7 @@ func TestJSONRoundTrip(t *testing.T) {
 	}
 	v := &jsonView{}
 	var b strings.Builder
-	if err := writeJSON(&b, v.object(s, "")); err != nil {
+	if err := writeJSON(&b, v.object(s)); err != nil {
 		t.Fatal(err)
 	}
 	got, err := parseSession([]byte(b.String()))

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -110,6 +112,7 @@ func TestKeysCommands(t *testing.T) {
 		t.Errorf("after promote, primary = %s, want %s", got, second)
 	}
 
+	pinNow(t, created.Add(cookiecodec.DefaultMaxAge+time.Second))
 	r = runCmd(t, "", "keys", "retire", path, first)
 	r.want(t, exitOK)
 	if want := first + " is retired: cookies it sealed are now rejected\n"; r.stdout != want {
@@ -151,7 +154,7 @@ func TestKeysErrors(t *testing.T) {
 		{"list a malformed file", []string{"keys", "list", malformed}, "no keys"},
 		{"empty file name", []string{"keys", "list", ""}, "empty FILE"},
 		{"promote without id", []string{"keys", "promote", path}, "want FILE and ID, got 1 arguments"},
-		{"promote a bad id", []string{"keys", "promote", path, "xyz"}, `ID "xyz" is not 8 hexadecimal digits`},
+		{"promote a bad id", []string{"keys", "promote", path, "xyz"}, `ID (a 3-character text) is not 8 hexadecimal digits`},
 		{"promote an unknown id", []string{"keys", "promote", path, "00000000"}, "no key with id 00000000"},
 		{"promote the primary", []string{"keys", "promote", path, primary}, "is already the primary"},
 		{"promote in a missing file", []string{"keys", "promote", missing, other}, "no such file or directory"},
@@ -225,7 +228,7 @@ func TestRotationProcedure(t *testing.T) {
 		t.Errorf("decode --json printed %q, want \"primary\": false", r.stdout)
 	}
 
-	runCmd(t, "", "keys", "retire", path, oldID).want(t, exitOK)
+	runCmd(t, "", "keys", "retire", "--force", path, oldID).want(t, exitOK)
 	r = runCmd(t, oldCookie.stdout, "decode", "--keys", path)
 	r.want(t, exitRejected, "cookiecodec: error: signed by unknown key "+oldID+"\n")
 	if r.stdout != "" {
@@ -236,4 +239,83 @@ func TestRotationProcedure(t *testing.T) {
 	r = runCmd(t, "", "keys", "retire", path, newID)
 	r.want(t, exitUsage, "is the primary and cannot be removed")
 	runCmd(t, newCookie.stdout, "decode", "--keys", path).want(t, exitOK)
+}
+
+// TestRetireGuard checks that keys retire refuses a key demoted less than
+// --max-age ago, says when it will be safe, and gives way to --force or
+// to time.
+func TestRetireGuard(t *testing.T) {
+	start := time.Date(2026, 11, 28, 1, 0, 0, 0, time.UTC)
+	pinNow(t, start)
+	path, first := initKeys(t)
+	r := runCmd(t, "", "keys", "add", path)
+	r.want(t, exitOK)
+	second := strings.TrimSpace(r.stdout)
+	third := strings.TrimSpace(runCmd(t, "", "keys", "add", path).stdout)
+
+	// A key that never was the primary sealed nothing: it retires at once.
+	runCmd(t, "", "keys", "retire", path, third).want(t, exitOK)
+
+	promoted := start.Add(time.Hour)
+	pinNow(t, promoted)
+	runCmd(t, "", "keys", "promote", path, second).want(t, exitOK)
+	r = runCmd(t, "", "keys", "list", path)
+	if want := "demoted 2026-11-28T02:00:00Z"; !strings.Contains(r.stdout, want) {
+		t.Errorf("keys list printed %q, want it to contain %q", r.stdout, want)
+	}
+
+	pinNow(t, promoted.Add(10*24*time.Hour))
+	before, _ := os.ReadFile(path)
+	r = runCmd(t, "", "keys", "retire", path, first)
+	r.want(t, exitUsage,
+		"error: key "+first+" was demoted 10d ago, less than --max-age 31d: cookies it sealed stay valid until 2026-12-29T02:00:00Z",
+		"hint: retire it in 21d, or pass --force")
+	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+		t.Error("a refused retire changed the key file")
+	}
+	// A shorter MaxAge, as the app has configured, is safe sooner.
+	r = runCmd(t, "", "keys", "retire", "--max-age", "12d", path, first)
+	r.want(t, exitUsage, "was demoted 10d ago, less than --max-age 12d", "retire it in 2d,")
+	r = runCmd(t, "", "keys", "retire", "--max-age", "soon", path, first)
+	r.want(t, exitUsage, "--max-age (a 4-character text) is not a duration")
+
+	pinNow(t, promoted.Add(cookiecodec.DefaultMaxAge))
+	runCmd(t, "", "keys", "retire", path, first).want(t, exitOK)
+
+	// --force retires at once.
+	pinNow(t, promoted.Add(40*24*time.Hour))
+	runCmd(t, "", "keys", "add", path).want(t, exitOK)
+	fourth := loadKeys(t, path).Entries()[1].Key.ID().String()
+	runCmd(t, "", "keys", "promote", path, fourth).want(t, exitOK)
+	runCmd(t, "", "keys", "retire", path, second).want(t, exitUsage, "was demoted 0s ago")
+	runCmd(t, "", "keys", "retire", path, "--force", second).want(t, exitOK)
+	if n := len(loadKeys(t, path).Entries()); n != 1 {
+		t.Errorf("after the forced retire, %d keys, want 1", n)
+	}
+}
+
+// TestRetireVersion1File checks the guard on a key file written by an
+// older release, which does not record demotions: its decode-only keys
+// count as demoted when the file was last written.
+func TestRetireVersion1File(t *testing.T) {
+	a, b := cookiecodec.GenerateKey(), cookiecodec.GenerateKey()
+	member := func(k cookiecodec.Key, status string) string {
+		return fmt.Sprintf(`{"id": %q, "status": %q, "created": "2026-11-01T00:00:00Z", "secret": %q}`, k.ID(), status, k.ExportSecret())
+	}
+	path := filepath.Join(t.TempDir(), "keys.json")
+	v1 := `{"version": 1, "keys": [` + member(a, "primary") + ", " + member(b, "decode-only") + `]}`
+	if err := os.WriteFile(path, []byte(v1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	written := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	if err := os.Chtimes(path, written, written); err != nil {
+		t.Fatal(err)
+	}
+	pinNow(t, written.Add(24*time.Hour))
+	runCmd(t, "", "keys", "retire", path, b.ID().String()).want(t, exitUsage, "was demoted 1d ago")
+	pinNow(t, written.Add(cookiecodec.DefaultMaxAge))
+	runCmd(t, "", "keys", "retire", path, b.ID().String()).want(t, exitOK)
+	if data, _ := os.ReadFile(path); !bytes.Contains(data, []byte(`"version": 2`)) {
+		t.Errorf("after an update, the key file is\n%s\nwant version 2", data)
+	}
 }

@@ -62,8 +62,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "help", "-h", "-help", "--help":
 		return c.help(rest)
 	}
-	return c.usageError("", "unknown command %q", shorten(cmd))
+	return c.usageError("", "unknown command %s", argText(cmd, commands...))
 }
+
+// commands are the names run knows, for telling a typo from other text.
+var commands = []string{"keygen", "keys", "encode", "decode", "inspect", "audit", "version", "help"}
 
 // help prints the usage of the command named in args, or of the program.
 func (c *cli) help(args []string) int {
@@ -76,7 +79,7 @@ func (c *cli) help(args []string) int {
 	}
 	u, ok := usages[args[0]]
 	if !ok {
-		return c.usageError("", "no help for %q: not a command", shorten(args[0]))
+		return c.usageError("", "no help for %s: not a command", argText(args[0], commands...))
 	}
 	fmt.Fprint(c.stdout, u)
 	return exitOK
@@ -156,7 +159,7 @@ func (c *cli) parseFlags(fs *flag.FlagSet, name string, args []string) (pos []st
 				fmt.Fprint(c.stdout, usages[name])
 				return nil, exitOK, false
 			}
-			return nil, c.usageError(name, "%s", shorten(err.Error())), false
+			return nil, c.usageError(name, "%s", flagErrorText(err, fs)), false
 		}
 		args = fs.Args()
 		if len(args) == 0 {

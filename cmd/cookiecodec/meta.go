@@ -11,11 +11,12 @@ import (
 // meta is what decode and inspect say about a cookie besides its session.
 // Its JSON form is part of the output of decode --json and inspect --json.
 type meta struct {
-	// Format is "native" or "flask".
+	// Format is "native", "flask" or "gorilla".
 	Format string `json:"format"`
 	// Version is the native format version; 0 for Flask.
 	Version int `json:"version,omitempty"`
-	// Mode is "signed" or "encrypted".
+	// Mode is "signed" or "encrypted"; "unknown" for a gorilla cookie
+	// inspected without its keys.
 	Mode       string `json:"mode"`
 	Compressed bool   `json:"compressed"`
 	// KeyID is the key id the cookie carries (native) or the id of the
@@ -129,6 +130,11 @@ func durationText(s int64) string {
 	return b.String()
 }
 
+// secondsUp returns d in whole seconds, rounded up.
+func secondsUp(d time.Duration) int64 {
+	return int64((d + time.Second - 1) / time.Second)
+}
+
 // parseMaxAge parses a duration for --max-age: Go's syntax ("90m", "12h",
 // "1h30m") and also whole days ("31d"). It must be at least one second.
 func parseMaxAge(s string) (time.Duration, error) {
@@ -136,17 +142,17 @@ func parseMaxAge(s string) (time.Duration, error) {
 	if days, ok := strings.CutSuffix(s, "d"); ok && days != "" && !strings.ContainsAny(days, "hmsuµn.") {
 		n, err := strconv.ParseInt(days, 10, 64)
 		if err != nil || n <= 0 || n > 100*365 {
-			return 0, fmt.Errorf("--max-age %q is not a number of days from 1 to 36500", shorten(s))
+			return 0, fmt.Errorf("--max-age %s is not a number of days from 1 to 36500", durationArgText(s))
 		}
 		d = time.Duration(n) * 24 * time.Hour
 	} else {
 		var err error
 		if d, err = time.ParseDuration(s); err != nil {
-			return 0, fmt.Errorf("--max-age %q is not a duration such as 90m, 12h or 31d", shorten(s))
+			return 0, fmt.Errorf("--max-age %s is not a duration such as 90m, 12h or 31d", durationArgText(s))
 		}
 	}
 	if d < time.Second {
-		return 0, fmt.Errorf("--max-age %q is less than one second", shorten(s))
+		return 0, fmt.Errorf("--max-age %s is less than one second", durationArgText(s))
 	}
 	return d, nil
 }

@@ -60,7 +60,9 @@ const usageKeys = `usage: cookiecodec keys COMMAND FILE [ID]
 
 Manage a key file. Key files are JSON, written atomically with mode 0600.
 A key file holds one primary key, which seals new cookies, and any number
-of decode-only keys, which only open them.
+of decode-only keys, which only open them. Commands that change the file
+hold a lock on FILE.lock meanwhile, so that commands run at once never
+lose each other's changes.
 
 Commands:
   keys init FILE            create FILE with one new primary key; refuse to
@@ -68,14 +70,17 @@ Commands:
   keys add FILE             add a new decode-only key; print its id
   keys promote FILE ID      make ID the primary; the old primary becomes
                             decode-only
-  keys retire FILE ID       remove ID; refuse to remove the primary
-  keys list FILE            one line per key: id, status, created
+  keys retire FILE ID       remove ID; refuse to remove the primary, or a
+                            key demoted less than --max-age ago
+  keys list FILE            one line per key: id, status, created, and
+                            when it was demoted
 
 Rotating keys across servers:
   1. cookiecodec keys add keys.json        roll the file out everywhere
   2. cookiecodec keys promote keys.json ID once every server has the new key
   3. cookiecodec keys retire keys.json OLD once the old primary's cookies
-                                           have expired (MaxAge later)
+                                           have expired (MaxAge later; retire
+                                           refuses before)
 ` + exitStatuses
 
 const usageKeysInit = `usage: cookiecodec keys init FILE
@@ -99,16 +104,28 @@ Example:
 const usageKeysPromote = `usage: cookiecodec keys promote FILE ID
 
 Make the key ID (8 hexadecimal digits, from 'keys list') the primary of the
-key file FILE. The old primary stays as a decode-only key.
+key file FILE. The old primary stays as a decode-only key, and the file
+records when it was demoted, for 'keys retire'.
 
 Example:
   cookiecodec keys promote keys.json 1a2b3c4d
 ` + exitStatuses
 
-const usageKeysRetire = `usage: cookiecodec keys retire FILE ID
+const usageKeysRetire = `usage: cookiecodec keys retire [--max-age D] [--force] FILE ID
 
-Remove the key ID from the key file FILE. The primary cannot be removed:
-promote another key first. Cookies sealed with a removed key are rejected.
+Remove the key ID from the key file FILE. Cookies sealed with a removed key
+are rejected, so that everyone holding one is logged out. The primary cannot
+be removed: promote another key first. A key demoted less than --max-age
+ago may still have sealed cookies that are valid: retire refuses it, says
+when it will be safe, and exits 2, unless --force is given. A key that never
+was the primary is removed at once. Key files written by releases before
+the demotion time was recorded (version 1) count their decode-only keys as
+demoted when the file was last modified.
+
+Flags:
+  --max-age D        the MaxAge of the apps that use FILE, a duration such
+                     as 12h or 31d (default 31d)
+  --force            remove the key even if cookies it sealed are valid
 
 Example:
   cookiecodec keys retire keys.json 1a2b3c4d
@@ -153,6 +170,8 @@ Examples:
 
 const usageDecode = `usage: cookiecodec decode [--keys FILE] [--name N] [--max-age D] [--json] [VALUE|-]
        cookiecodec decode --format flask [--secret-file FILE] [--tagged] [VALUE|-]
+       cookiecodec decode --format gorilla --hash-key-file FILE [--block-key-file FILE]
+                          [--serializer gob|json] [--name N] [--max-age D] [VALUE|-]
 
 Verify a cookie and print its session as a JSON object on stdout: integers
 exactly, bytes as standard base64, times as RFC 3339 in UTC. What opened
@@ -172,15 +191,26 @@ Flags:
   --max-age D        reject cookies issued longer ago than D, a duration
                      such as 90m, 12h or 31d (default 31d)
   --json             print {"session": ..., and the metadata} on stdout
-  --format F         auto (default: by the cookie's shape), native or flask
+  --format F         auto (default: by the cookie's shape), native, flask
+                     or gorilla (gorilla/securecookie and gorilla/sessions)
   --secret-file FILE Flask secrets (see Secrets below)
   --tagged           Flask: print Flask's own tagged JSON, which encode
                      --format flask reads back with every type kept
+  --hash-key-file F  gorilla: the hash key given to securecookie.New, as raw
+                     bytes; one trailing newline is not part of the key
+  --block-key-file F gorilla: the block key (16, 24 or 32 bytes), if any.
+                     Repeat both flags for several key pairs, tried in
+                     order as securecookie.CodecsFromPairs has them
+  --serializer S     gorilla: gob (default, as securecookie and
+                     gorilla/sessions) or json; --max-age defaults to 30d
+                     and --name must be the cookie's, which gorilla signs
 ` + keysFrom + `
 Examples:
   cookiecodec decode --keys keys.json 'AQAzN4Vu...'
   pbpaste | cookiecodec decode --max-age 12h        # a copied Cookie: line
   FLASK_SECRET_KEY=dev cookiecodec decode 'eyJ1c2VyIjoiYWRhIn0.Z0f2bA.xyz...'
+  cookiecodec decode --format gorilla --hash-key-file hash.key \
+      --block-key-file block.key --name session-name 'MTczMjk...'
 ` + exitStatuses
 
 const usageInspect = `usage: cookiecodec inspect [--json] [--name N] [VALUE|-]
@@ -189,7 +219,8 @@ Show what a cookie claims, without any key: format and version, mode, key
 id, issued-at and age, and sizes. For a signed cookie, which the client can
 read anyway, also the payload, marked UNVERIFIED. Nothing inspect prints
 is authenticated: anyone can make a cookie that shows these values. Use
-decode to verify. Flask cookies show their timestamp and payload.
+decode to verify. Flask cookies show their timestamp and payload, gorilla
+cookies their timestamp and the length of their body.
 
 VALUE is read as by decode: a value, a Cookie or Set-Cookie line, or a
 cookie list, from which the cookie named --name (default session) is

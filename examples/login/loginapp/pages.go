@@ -5,6 +5,8 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+
+	"github.com/cookiecodec/cookiecodec/httpsession"
 )
 
 // pageData is what every page template reads.
@@ -16,6 +18,12 @@ type pageData struct {
 	Error   string
 	Note    string
 	Cookies int // cookies that carried the session, for the notes demo
+
+	Everywhere bool // show the log out everywhere button
+
+	Flashes []httpsession.Flash // messages flashed to this page
+	Theme   string              // the display theme, from the prefs cookie
+	Themes  []string            // the themes the preferences page offers
 }
 
 const layout = `<!doctype html>
@@ -37,13 +45,18 @@ button { margin-top: 1rem; padding: 0.5rem 1.25rem; border: 0; border-radius: 0.
        background: #1d4ed8; color: #fff; font: inherit; cursor: pointer; }
 button.link { background: none; color: #1d4ed8; padding: 0; margin: 0; text-decoration: underline; }
 .error { background: #fee2e2; color: #991b1b; padding: 0.5rem 0.75rem; border-radius: 0.375rem; }
+.flash { background: #dcfce7; color: #166534; padding: 0.5rem 0.75rem; border-radius: 0.375rem; }
 .demo { color: #6b7280; font-size: 0.9rem; }
 a { color: #1d4ed8; }
+body.dark { background: #111827; color: #f9fafb; }
+body.dark main { background: #1f2937; }
+body.dark a, body.dark button.link { color: #93c5fd; }
 </style>
 </head>
-<body>
+<body class="{{.Theme}}">
 <main>
-{{if .Error}}<p class="error" id="error">{{.Error}}</p>{{end}}
+{{range .Flashes}}<p class="flash {{.Category}}" id="flash">{{.Message}}</p>
+{{end}}{{if .Error}}<p class="error" id="error">{{.Error}}</p>{{end}}
 {{template "content" .}}
 </main>
 </body>
@@ -59,12 +72,18 @@ var (
 <input type="hidden" name="csrf_token" value="{{.CSRF}}">
 <button class="link" id="logout" type="submit">Click here to log out</button>
 </form>
-<p class="demo">Demo: <a href="/notes" id="notes">store a large note in the session</a>
+{{if .Everywhere}}<form method="post" action="/logout-everywhere">
+<input type="hidden" name="csrf_token" value="{{.CSRF}}">
+<button id="logout-everywhere" type="submit">Log out everywhere</button>
+</form>
+{{end}}<p class="demo">Demo: <a href="/notes" id="notes">store a large note in the session</a>
 to see the cookie split into chunks.</p>
 {{else}}
 <p id="status">You are not logged in</p>
 <p><a href="/login" id="login">Click here to log in</a></p>
-{{end}}`)
+{{end}}
+<p class="demo"><span id="theme">Theme: {{.Theme}}</span>, kept in a second cookie, <code>prefs</code>,
+that logging out leaves alone: <a href="/prefs" id="prefs">change it</a>.</p>`)
 
 	loginPage = page(`
 <h1>Log in</h1>
@@ -74,6 +93,7 @@ to see the cookie split into chunks.</p>
 <input type="text" id="client_name" name="client_name" value="{{.Name}}" autocomplete="username" required autofocus>
 <label for="pwd">Password</label>
 <input type="password" id="pwd" name="pwd" autocomplete="current-password" required>
+<label><input type="checkbox" id="remember" name="remember" value="1"> Remember me for 30 days</label>
 <button type="submit" id="submit">Log in</button>
 </form>
 <p class="demo">The demo user is Harry, password 12345678.</p>`)
@@ -90,13 +110,27 @@ to see the cookie split into chunks.</p>
 	notesPage = page(`
 <h1>Notes demo</h1>
 <p class="demo">Demo only: this note lives in the session cookie, to show a session
-too large for one cookie split into chunks. Real applications keep large data on the server.</p>
+too large for one cookie split into chunks. The chunks together stay within the budget of
+a Cookie header that browsers and proxies accept (6 KiB), so a note of a few thousand
+bytes is the most it holds. Real applications keep large data on the server.</p>
 <p id="size">Your note is {{len .Note}} bytes long; this page's request carried the session in
 <span id="cookies">{{.Cookies}}</span> cookie{{if ne .Cookies 1}}s{{end}}.</p>
 <form method="post" action="/notes">
 <input type="hidden" name="csrf_token" value="{{.CSRF}}">
 <label for="note">Note</label>
 <textarea id="note" name="note">{{.Note}}</textarea>
+<button type="submit" id="save">Save</button>
+</form>
+<p><a href="/">Home</a></p>`)
+
+	prefsPage = page(`
+<h1>Preferences</h1>
+<form method="post" action="/prefs">
+<input type="hidden" name="csrf_token" value="{{.CSRF}}">
+<label for="theme">Theme</label>
+<select id="theme" name="theme">
+{{range .Themes}}<option value="{{.}}"{{if eq . $.Theme}} selected{{end}}>{{.}}</option>
+{{end}}</select>
 <button type="submit" id="save">Save</button>
 </form>
 <p><a href="/">Home</a></p>`)

@@ -5,13 +5,15 @@ when both use the same SECRET_KEY: log in on one, and the other knows.
 
 Serves on 127.0.0.1 at a free port, which it prints as the first line of
 stdout. The secret comes from the environment variable FLASK_SECRET_KEY.
-Works with Flask 2.2 (Debian's python3-flask) and Flask 3.x.
+Works with Flask 2.2 (Debian's python3-flask) and Flask 3.x. POST /flash
+flashes a message and GET /flashes returns get_flashed_messages() as JSON,
+for the test of flashes shared with Go.
 """
 
 import os
 import sys
 
-from flask import Flask, redirect, request, session, url_for
+from flask import Flask, flash, get_flashed_messages, jsonify, redirect, request, session, url_for
 from markupsafe import escape
 from werkzeug.serving import make_server
 
@@ -49,6 +51,19 @@ def login():
 def logout():
     session.pop("username", None)
     return redirect(url_for("index"))
+
+
+@app.route("/flash", methods=["POST"])
+def add_flash():
+    # flash() stores (category, message) tuples under "_flashes".
+    flash(request.form["message"], request.form.get("category", "message"))
+    return "flashed"
+
+
+@app.route("/flashes")
+def flashes():
+    # Reading removes them from the session, as in any Flask template.
+    return jsonify(get_flashed_messages(with_categories=True))
 
 
 if __name__ == "__main__":
