@@ -46,10 +46,10 @@ func cannotShrink(p []byte) bool {
 	}
 	// Bits of the symbols' code lengths, and the entropy of the data with
 	// end-of-block.
-	total := float64(n + 1)
-	lengthBits := 0.5        // end-of-block's code length
-	data := math.Log2(total) // end-of-block, counted once
-	prevUsed := true         // symbol -1: no zero run before 0 counted yet
+	logTotal := log2s[n+1]
+	lengthBits := 0.5 // end-of-block's code length
+	data := logTotal  // end-of-block, counted once
+	prevUsed := true  // symbol -1: no zero run before 0 counted yet
 	for c := range 0x90 {
 		if counts[c] == 0 {
 			if prevUsed {
@@ -59,8 +59,7 @@ func cannotShrink(p []byte) bool {
 			continue
 		}
 		lengthBits += 0.5
-		k := float64(counts[c])
-		data += k * math.Log2(total/k)
+		data += float64(counts[c]) * (logTotal - log2s[counts[c]])
 		prevUsed = true
 	}
 	const fixedBits = 3 + 14 + 12
@@ -70,6 +69,14 @@ func cannotShrink(p []byte) bool {
 	// stored block's 3 bits, in whole bytes; it wins only at n-2 or less.
 	return 10+math.Ceil((blockBits+3)/8) > float64(n-2)
 }
+
+// log2s holds log2(i) for the counts and totals cannotShrink sees.
+var log2s = func() (t [maxProvable + 2]float64) {
+	for i := 1; i < len(t); i++ {
+		t[i] = math.Log2(float64(i))
+	}
+	return t
+}()
 
 // repeats4 reports whether some 4 bytes occur twice in p, overlapping or
 // not, with an open-addressing set on the stack.
