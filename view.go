@@ -44,6 +44,14 @@ func ViewSession(p []byte) (View, error) {
 	return View{p: string(p)}, nil
 }
 
+// Format prints the number of keys, never the payload, whatever the verb:
+// an encrypted cookie's plaintext must not reach a log through fmt or
+// log/slog (which formats a View with fmt). A View has no exported field,
+// so encoding/json writes it as {}.
+func (v View) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, "cookiecodec.View(%d keys)", v.Len())
+}
+
 // decoder returns a decoder positioned after the head of the top-level
 // map, and the map's number of entries.
 func (v View) decoder() (decoder, int) {

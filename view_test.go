@@ -2,8 +2,12 @@ package cookiecodec
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -140,4 +144,39 @@ func mustSeal(t *testing.T, c *Codec, p []byte) string {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// TestViewNeverPrintsPayload checks that no fmt verb, log/slog or
+// encoding/json shows what a View holds.
+func TestViewNeverPrintsPayload(t *testing.T) {
+	v, err := ViewSession(mustMarshal(t, Session{"secret": "hunter2-plaintext"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var outs []string
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d"} {
+		outs = append(outs, fmt.Sprintf(verb, v), fmt.Sprintf(verb, &v), fmt.Sprintf(verb, []View{v}))
+	}
+	var buf bytes.Buffer
+	slog.New(slog.NewTextHandler(&buf, nil)).Info("x", "view", v)
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("x", "view", v)
+	j, _ := json.Marshal(v)
+	outs = append(outs, buf.String(), string(j))
+	for _, out := range outs {
+		if strings.Contains(out, "hunter2") || strings.Contains(out, "6875") || strings.Contains(strings.ToLower(out), "aHVudGVy") {
+			t.Errorf("a View printed its payload: %q", out)
+		}
+	}
+	if got := fmt.Sprint(v); got != "cookiecodec.View(1 keys)" {
+		t.Errorf("fmt.Sprint(View) = %q, want cookiecodec.View(1 keys)", got)
+	}
+}
+
+func mustMarshal(t *testing.T, s Session) []byte {
+	t.Helper()
+	p, err := MarshalSession(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

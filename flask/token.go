@@ -195,6 +195,9 @@ var zwriters = sync.Pool{New: func() any { return zlib.NewWriter(nil) }}
 // zlib.compress does, and whether Flask would use it: only when it saves at
 // least two bytes.
 func compress(p []byte) ([]byte, bool) {
+	if cannotShrink(p) {
+		return nil, false
+	}
 	var buf bytes.Buffer
 	w := zwriters.Get().(*zlib.Writer)
 	defer zwriters.Put(w)

@@ -165,3 +165,30 @@ func TestLazySessionTimeouts(t *testing.T) {
 		})
 	}
 }
+
+// TestLazySessionInPlace checks that a list read from a session that is
+// still a View, changed in place and marked modified, is saved: the value
+// handed out is the session's own, as with a map.
+func TestLazySessionInPlace(t *testing.T) {
+	m, _ := newMiddleware(t, nil, Options{})
+	j := jar{}
+	j.update(serve(t, m, func(w http.ResponseWriter, r *http.Request) {
+		From(r).Set("cart", []any{"a", "b"})
+		From(r).Set("tags", []any{"x"})
+	}))
+	j.update(serve(t, m, func(w http.ResponseWriter, r *http.Request) {
+		s := From(r)
+		v, _ := s.Get("cart")
+		v.([]any)[0] = "changed"
+		tags, _ := Get[[]any](s, "tags")
+		tags[0] = "changed"
+		s.MarkModified()
+	}, j.list()...))
+	serve(t, m, func(w http.ResponseWriter, r *http.Request) {
+		cart, _ := Get[[]string](From(r), "cart")
+		tags, _ := Get[[]string](From(r), "tags")
+		if len(cart) != 2 || cart[0] != "changed" || len(tags) != 1 || tags[0] != "changed" {
+			t.Errorf("after changes in place: cart = %q, tags = %q; want [changed b], [changed]", cart, tags)
+		}
+	}, j.list()...)
+}

@@ -34,6 +34,7 @@ import (
 	"time"
 
 	"github.com/cookiecodec/cookiecodec"
+	"github.com/cookiecodec/cookiecodec/flask"
 	"github.com/gorilla/securecookie"
 	"golang.org/x/crypto/chacha20poly1305"
 )
@@ -139,6 +140,31 @@ func (c ccSession) Decode(name, value string) (map[string]any, error) {
 	return s, err
 }
 
+// flaskSession is the Flask-compatible codec of package flask seen as a
+// sessionCodec: Flask's tagged JSON, zlib when that is shorter, and
+// HMAC-SHA1, as Flask writes its cookies.
+type flaskSession struct{ c *flask.Codec }
+
+func (f flaskSession) Encode(name string, s cookiecodec.Session) (string, error) {
+	return f.c.Encode(name, s)
+}
+
+func (f flaskSession) Decode(name, value string) (map[string]any, error) {
+	s, _, err := f.c.Decode(name, value)
+	return s, err
+}
+
+// newFlask returns a Flask codec with a random secret and no length
+// limit beyond what a compressed 3 KB session needs.
+func newFlask(tb testing.TB) *flask.Codec {
+	tb.Helper()
+	c, err := flask.New(flask.Options{SecretKeys: [][]byte{randomBytes(32)}, MaxLength: 1 << 16})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
 // gorillaSession is a gorilla/securecookie codec seen as a sessionCodec.
 type gorillaSession struct{ sc *securecookie.SecureCookie }
 
@@ -197,6 +223,7 @@ func sessionImpls(tb testing.TB) []sessionImpl {
 		{"cookiecodec-signed", shared(ccSession{newCodec(tb, cookiecodec.Options{}, key)})},
 		{"cookiecodec-encrypted", shared(ccSession{newCodec(tb, cookiecodec.Options{Encrypt: true}, key)})},
 		{"cookiecodec-compressed", shared(ccSession{newCodec(tb, cookiecodec.Options{Encrypt: true, Compress: true}, key)})},
+		{"flask", shared(flaskSession{newFlask(tb)})},
 		{"gorilla-json-signed", shared(gorillaSession{newGorilla(false, securecookie.JSONEncoder{})})},
 		{"gorilla-json-encrypted", shared(gorillaSession{newGorilla(true, securecookie.JSONEncoder{})})},
 		{"gorilla-gob-signed", shared(gorillaSession{newGorilla(false, securecookie.GobEncoder{})})},

@@ -201,6 +201,7 @@ const (
 	lengthTarget = 0.75      // cookies at most 0.75x gorilla's length
 	keysTarget   = 1.1       // decode with 64 keys at most 1.1x with one
 	scaleShare   = 0.9       // parallel speed-up at least 0.9x the ideal
+	flaskTarget  = 3         // the Flask codec's Encode at most 3x the native one, uncompressed
 )
 
 // tableRows lists the rows; the parallel target depends on the CPUs the
@@ -305,6 +306,11 @@ func tableRows(r *results) []row {
 		row{label: "encrypted", value: ratio(session(cc+"encrypted", "encode", "B/cookie"), session(gorillaJSON+"encrypted", "encode", "B/cookie")), target: atMost(lengthTarget), format: ratioFmt},
 		row{label: "compressed vs encrypted", value: ratio(session(cc+"compressed", "encode", "B/cookie"), session(gorillaJSON+"encrypted", "encode", "B/cookie")), target: atMost(lengthTarget), format: ratioFmt},
 		row{label: "gorilla JSON encrypted, bytes", value: session(gorillaJSON+"encrypted", "encode", "B/cookie"), format: bytes},
+
+		row{label: "Flask codec (package flask) / native signed"},
+		row{label: "Encode, session Flask does not compress", value: ratio(session("flask", "encode", unitTime), session(cc+"signed", "encode", unitTime)), only: "seed", target: atMost(flaskTarget), format: ratioFmt},
+		row{label: "Encode (zlib from the typical session up)", value: ratio(session("flask", "encode", unitTime), session(cc+"signed", "encode", unitTime)), format: ratioFmt},
+		row{label: "Decode", value: ratio(session("flask", "decode", unitTime), session(cc+"signed", "decode", unitTime)), format: ratioFmt},
 
 		row{label: "time on the same payload, Seal|Open / raw pipeline"},
 		row{label: "signed Seal / HMAC-SHA256", value: ratio(payload(cc+"signed", "seal", unitTime), payload("raw-hmac", "seal", unitTime)), target: atMost(rawTarget), format: ratioFmt},

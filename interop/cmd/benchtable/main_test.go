@@ -102,7 +102,7 @@ func synthetic(fix func(name string, vals map[string]float64)) string {
 	}
 	b.WriteString("cpu: Test CPU\n")
 	for _, w := range workloads {
-		for _, impl := range []string{"cookiecodec-signed", "cookiecodec-encrypted", "cookiecodec-compressed", "gorilla-json-signed", "gorilla-json-encrypted", "gorilla-gob-signed", "gorilla-gob-encrypted", "floor-signed", "floor-encrypted"} {
+		for _, impl := range []string{"cookiecodec-signed", "cookiecodec-encrypted", "cookiecodec-compressed", "gorilla-json-signed", "gorilla-json-encrypted", "gorilla-gob-signed", "gorilla-gob-encrypted", "floor-signed", "floor-encrypted", "flask"} {
 			ns, length := 1000.0, 100.0
 			switch {
 			case strings.HasPrefix(impl, "gorilla"):
@@ -176,6 +176,11 @@ func TestRun(t *testing.T) {
 				v["cpu-ns/op"] = 300
 			}
 		}), 0, []string{"0.33?", "FLOOR", "1 targets not judged (FLOOR", "every other target met"}},
+		{"slow flask", nil, synthetic(func(name string, v map[string]float64) {
+			if name == "BenchmarkSession/seed/flask/encode" {
+				v["cpu-ns/op"] = 3500
+			}
+		}), 1, []string{"Encode, session Flask does not compress", "3.50!"}},
 		{"append allocates", nil, synthetic(func(name string, v map[string]float64) {
 			if name == "BenchmarkSession/seed/cookiecodec-encrypted/append" {
 				v["allocs/op"] = 1
