@@ -1,0 +1,5 @@
+//go:build !race
+
+package flask
+
+const raceEnabled = false
