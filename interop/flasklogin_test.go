@@ -125,16 +125,13 @@ func (c *sharedClient) csrf(u string) string {
 	return m[1]
 }
 
-func TestFlaskSharedLogin(t *testing.T) {
-	for _, py := range flaskPythons {
-		t.Run(py.name, func(t *testing.T) {
-			requireFlaskPeer(t, py.path)
-			testFlaskSharedLogin(t, py.path)
-		})
-	}
-}
-
-func testFlaskSharedLogin(t *testing.T, python string) {
+// startSharedLogin starts the Go login example over the flask codec and
+// the Flask login app under python, sharing one secret key, and returns
+// their URLs, the Go side's codec and one browser, whose cookie jar visits
+// both. Both stop when
+// the test ends.
+func startSharedLogin(t *testing.T, python string) (goURL, flaskURL string, codec *flask.Codec, jar *cookiejar.Jar, c *sharedClient) {
+	t.Helper()
 	const secret = "a SECRET_KEY the Go service and the Flask app share"
 	codec, err := flask.New(flask.Options{SecretKeys: [][]byte{[]byte(secret)}})
 	if err != nil {
@@ -145,15 +142,21 @@ func testFlaskSharedLogin(t *testing.T, python string) {
 		t.Fatal(err)
 	}
 	goSrv := httptest.NewServer(h)
-	defer goSrv.Close()
-	flaskURL := startFlaskLogin(t, python, secret)
-
-	jar, err := cookiejar.New(nil)
+	t.Cleanup(goSrv.Close)
+	flaskURL = startFlaskLogin(t, python, secret)
+	jar, err = cookiejar.New(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &sharedClient{t: t, c: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
-	goURL := goSrv.URL
+	return goSrv.URL, flaskURL, codec, jar, &sharedClient{t: t, c: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
+}
+
+func TestFlaskSharedLogin(t *testing.T) {
+	forEachFlask(t, testFlaskSharedLogin)
+}
+
+func testFlaskSharedLogin(t *testing.T, python string) {
+	goURL, flaskURL, codec, jar, c := startSharedLogin(t, python)
 	sessionCookie := func() *http.Cookie {
 		u, _ := url.Parse(goURL)
 		for _, ck := range jar.Cookies(u) {
@@ -211,32 +214,11 @@ func testFlaskSharedLogin(t *testing.T, python string) {
 // get_flashed_messages(), and one Flask flashes shows on the Go app's next
 // page, once.
 func TestFlaskSharedFlashes(t *testing.T) {
-	for _, py := range flaskPythons {
-		t.Run(py.name, func(t *testing.T) {
-			requireFlaskPeer(t, py.path)
-			testFlaskSharedFlashes(t, py.path)
-		})
-	}
+	forEachFlask(t, testFlaskSharedFlashes)
 }
 
 func testFlaskSharedFlashes(t *testing.T, python string) {
-	const secret = "a SECRET_KEY the Go service and the Flask app share"
-	codec, err := flask.New(flask.Options{SecretKeys: [][]byte{[]byte(secret)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := loginapp.New(codec, httpsession.Options{Insecure: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	goSrv := httptest.NewServer(h)
-	defer goSrv.Close()
-	flaskURL := startFlaskLogin(t, python, secret)
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &sharedClient{t: t, c: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
+	goURL, flaskURL, _, _, c := startSharedLogin(t, python)
 	flaskFlashes := func() [][]string {
 		t.Helper()
 		var got [][]string
@@ -250,8 +232,8 @@ func testFlaskSharedFlashes(t *testing.T, python string) {
 	// still in the session when Flask reads it.
 	noFollow := *c.c
 	noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := noFollow.PostForm(goSrv.URL+"/login", url.Values{
-		"csrf_token": {c.csrf(goSrv.URL + "/login")}, "client_name": {"Harry"}, "pwd": {"12345678"}})
+	resp, err := noFollow.PostForm(goURL+"/login", url.Values{
+		"csrf_token": {c.csrf(goURL + "/login")}, "client_name": {"Harry"}, "pwd": {"12345678"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,18 +247,18 @@ func testFlaskSharedFlashes(t *testing.T, python string) {
 	if got := flaskFlashes(); len(got) != 0 {
 		t.Errorf("Flask's get_flashed_messages() a second time = %q, want none", got)
 	}
-	if got := c.status(goSrv.URL + "/"); got != loggedInText {
+	if got := c.status(goURL + "/"); got != loggedInText {
 		t.Errorf("after Flask read the flash the Go app says %q, want %q: the login must survive", got, loggedInText)
 	}
 
 	// Flask flashes; the Go app shows it on its next page, and not again.
 	c.do("POST", flaskURL+"/flash", url.Values{"message": {"Hello from <Flask>"}, "category": {"info"}})
 	flashLine := regexp.MustCompile(`<p class="flash ([^"]*)" id="flash">([^<]*)</p>`)
-	body := c.do("GET", goSrv.URL+"/", nil)
+	body := c.do("GET", goURL+"/", nil)
 	if m := flashLine.FindAllStringSubmatch(body, -1); len(m) != 1 || m[0][1] != "info" || m[0][2] != "Hello from &lt;Flask&gt;" {
 		t.Errorf("the Go page after a Flask flash shows %q, want one info flash, escaped", m)
 	}
-	if body := c.do("GET", goSrv.URL+"/", nil); flashLine.MatchString(body) {
+	if body := c.do("GET", goURL+"/", nil); flashLine.MatchString(body) {
 		t.Error("the Go page shows Flask's flash a second time")
 	}
 	if got := flaskFlashes(); len(got) != 0 {

@@ -180,12 +180,7 @@ func TestMigrateFromGorillaSessions(t *testing.T) {
 // sends the browser to the Go login example over the native codec with
 // the Flask codec as its legacy decoder, on the same host.
 func TestMigrateFromFlask(t *testing.T) {
-	for _, py := range flaskPythons {
-		t.Run(py.name, func(t *testing.T) {
-			requireFlaskPeer(t, py.path)
-			testMigrateFromFlask(t, py.path)
-		})
-	}
+	forEachFlask(t, testMigrateFromFlask)
 }
 
 func testMigrateFromFlask(t *testing.T, python string) {

@@ -60,6 +60,18 @@ func requireFlaskPeer(t *testing.T, python string) {
 	missingPeer(t, "Flask under "+python, install, strings.TrimSpace(firstLine(string(out), err)))
 }
 
+// forEachFlask runs test as a subtest for each of flaskPythons, skipped
+// (or failed, with COOKIECODEC_REQUIRE_PEERS=1) where Flask is missing.
+func forEachFlask(t *testing.T, test func(t *testing.T, python string)) {
+	t.Helper()
+	for _, py := range flaskPythons {
+		t.Run(py.name, func(t *testing.T) {
+			requireFlaskPeer(t, py.path)
+			test(t, py.path)
+		})
+	}
+}
+
 func firstLine(out string, err error) string {
 	out = strings.TrimSpace(out)
 	if out == "" {
