@@ -70,7 +70,10 @@ func (v View) decoder() (decoder, int) {
 func (v View) Get(key string) (any, bool) {
 	d, n := v.decoder()
 	for range n {
-		_, _, kn, _ := d.head()
+		_, _, kn, ok := d.shortHead()
+		if !ok {
+			_, _, kn, _ = d.head()
+		}
 		k := v.p[d.off : d.off+int(kn)]
 		d.off += int(kn)
 		switch c := lessKey(k, key); {
@@ -124,7 +127,10 @@ func (v View) Session() Session {
 // skip moves past one value of a validated payload without decoding it.
 func (d *decoder) skip() {
 	for pending := 1; pending > 0; pending-- {
-		major, info, n, _ := d.head()
+		major, info, n, ok := d.shortHead()
+		if !ok {
+			major, info, n, _ = d.head()
+		}
 		switch major {
 		case majorBytes, majorText:
 			d.off += int(n)
