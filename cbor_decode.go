@@ -27,6 +27,10 @@ type decoder struct {
 	// and what the decoder allocates for the items it has been promised
 	// stays within a constant of the payload's length.
 	owed int
+	// With index set, mapBody appends the offset of each top-level key's
+	// head to idx, as a little-endian uint16: the index of a View.
+	index bool
+	idx   []byte
 }
 
 var errTruncated = errors.New("truncated")
@@ -162,6 +166,9 @@ func (d *decoder) mapBody(n uint64, depth int) (map[string]any, error) {
 		// Errors give the key's offset, not the key: the payload is
 		// plaintext, which an error must not carry into a log.
 		start := d.off
+		if d.index && depth == 1 {
+			d.idx = append(d.idx, byte(start), byte(start>>8))
+		}
 		major, _, kn, ok := d.shortHead()
 		if !ok {
 			if major, _, kn, err = d.head(); err != nil {
