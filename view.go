@@ -2,6 +2,7 @@ package cookiecodec
 
 import (
 	"fmt"
+	"strings"
 	"unsafe"
 )
 
@@ -60,15 +61,15 @@ func newView(p, idx []byte) (View, []byte, error) {
 	if _, err := decodeSession(&d); err != nil {
 		return View{}, d.idx, err
 	}
-	// One allocation holds the payload and its index; it is never
-	// written after this, so it can back both strings.
-	buf := make([]byte, len(p)+len(d.idx))
-	copy(buf, p)
-	copy(buf[len(p):], d.idx)
-	return View{
-		p:   unsafe.String(unsafe.SliceData(buf), len(p)),
-		idx: unsafe.String(unsafe.SliceData(buf[len(p):]), len(d.idx)),
-	}, d.idx, nil
+	// One allocation holds the payload and its index. A Builder grown
+	// once to their length allocates exactly that, without zeroing what
+	// the copies overwrite anyway.
+	var b strings.Builder
+	b.Grow(len(p) + len(d.idx))
+	b.Write(p)
+	b.Write(d.idx)
+	buf := b.String()
+	return View{p: buf[:len(p)], idx: buf[len(p):]}, d.idx, nil
 }
 
 // Format prints the number of keys, never the payload, whatever the verb:
