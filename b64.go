@@ -17,6 +17,11 @@ var (
 	// b64Values holds each character's 6-bit value, or 0xff for a byte
 	// outside the alphabet.
 	b64Values [256]byte
+	// b64Shifted holds, for the i-th character of four, its value shifted
+	// into place in the 24 bits that the four decode to, so that the four
+	// are four loads ORed together; a byte outside the alphabet has bit 31
+	// set, which the ORs carry to the end.
+	b64Shifted [4][256]uint32
 )
 
 func init() {
@@ -28,6 +33,15 @@ func init() {
 	}
 	for i := range len(b64Alphabet) {
 		b64Values[b64Alphabet[i]] = byte(i)
+	}
+	for i := range b64Shifted {
+		for c, v := range b64Values {
+			if v == 0xff {
+				b64Shifted[i][c] = 1 << 31
+			} else {
+				b64Shifted[i][c] = uint32(v) << (18 - 6*i)
+			}
+		}
 	}
 }
 
@@ -73,21 +87,19 @@ func b64Encode(dst, src []byte) {
 // length that no input encodes to, or unused bits that are not zero.
 func b64Decode(dst []byte, src string) (int, bool) {
 	// Eight characters at a time into six bytes, written as eight: dst
-	// has room as long as eight more bytes of it remain. The characters'
-	// values are ORed together and checked once, at the end: a byte
-	// outside the alphabet has a high bit set in its value.
-	n, bad := 0, byte(0)
+	// has room as long as eight more bytes of it remain. The two groups of
+	// four are ORed together and checked once, at the end: a byte outside
+	// the alphabet sets bit 31.
+	n, bad := 0, uint32(0)
 	for len(src) >= 8 && len(dst)-n >= 8 {
 		s := src[:8]
-		a, b, c, d := b64Values[s[0]], b64Values[s[1]], b64Values[s[2]], b64Values[s[3]]
-		e, f, g, h := b64Values[s[4]], b64Values[s[5]], b64Values[s[6]], b64Values[s[7]]
-		bad |= a | b | c | d | e | f | g | h
-		hi := uint64(a)<<18 | uint64(b)<<12 | uint64(c)<<6 | uint64(d)
-		lo := uint64(e)<<18 | uint64(f)<<12 | uint64(g)<<6 | uint64(h)
-		binary.BigEndian.PutUint64(dst[n:], (hi<<24|lo)<<16)
+		hi := b64Shifted[0][s[0]] | b64Shifted[1][s[1]] | b64Shifted[2][s[2]] | b64Shifted[3][s[3]]
+		lo := b64Shifted[0][s[4]] | b64Shifted[1][s[5]] | b64Shifted[2][s[6]] | b64Shifted[3][s[7]]
+		bad |= hi | lo
+		binary.BigEndian.PutUint64(dst[n:], (uint64(hi)<<24|uint64(lo))<<16)
 		src, n = src[8:], n+6
 	}
-	if bad&0xc0 != 0 {
+	if bad&(1<<31) != 0 {
 		return 0, false
 	}
 	for len(src) >= 4 {

@@ -27,12 +27,31 @@ type decoder struct {
 	// and what the decoder allocates for the items it has been promised
 	// stays within a constant of the payload's length.
 	owed int
+	// With index set, mapBody appends the offset of each top-level key's
+	// head to idx, as a little-endian uint16: the index of a View.
+	index bool
+	idx   []byte
 }
 
 var errTruncated = errors.New("truncated")
 
+// shortHead reads an initial byte that carries its own argument (a short
+// string, a small integer, a short map or array): most heads of a session.
+// It is small enough to be inlined where head is called for every value,
+// and reports false, reading nothing, for any other byte; head reads those.
+func (d *decoder) shortHead() (major byte, info byte, n uint64, ok bool) {
+	if d.off < len(d.p) {
+		if b := d.p[d.off]; b&0x1f < 24 && b < majorSimple {
+			d.off++
+			return b & 0xe0, b & 0x1f, uint64(b & 0x1f), true
+		}
+	}
+	return 0, 0, 0, false
+}
+
 // head reads an initial byte and its argument, rejecting indefinite
-// lengths, reserved values and arguments not in shortest form.
+// lengths, reserved values and arguments not in shortest form. Simple
+// values and floats carry no length argument: for them n is 0.
 func (d *decoder) head() (major byte, info byte, n uint64, err error) {
 	if d.off >= len(d.p) {
 		return 0, 0, 0, errTruncated
@@ -41,7 +60,6 @@ func (d *decoder) head() (major byte, info byte, n uint64, err error) {
 	d.off++
 	major, info = b&0xe0, b&0x1f
 	if major == majorSimple {
-		// Simple values and floats carry no length argument.
 		return major, info, 0, nil
 	}
 	var size int
@@ -101,11 +119,32 @@ func (d *decoder) textString(n uint64) (string, error) {
 		return "", err
 	}
 	s := d.text[d.off : d.off+l]
-	if !validText(s) {
+	if !d.shortASCII(l) && !validText(s) {
 		return "", fmt.Errorf("text at offset %d is not valid UTF-8", d.off)
 	}
 	d.off += l
 	return s, nil
+}
+
+// shortASCII reports whether the l bytes at d.off are at most 16, all
+// ASCII, and within a payload of at least eight bytes from d.off: the
+// common map key or short string, checked by one or two word loads rather
+// than a byte at a time. False means only that validText must decide.
+func (d *decoder) shortASCII(l int) bool {
+	if l > 16 || len(d.p)-d.off < 8 {
+		return false
+	}
+	p := d.p[d.off:]
+	w := binary.LittleEndian.Uint64(p)
+	if l <= 8 {
+		// A shift by 64 is 0 in Go, so l == 8 keeps the whole word.
+		w &= 1<<(8*l) - 1
+	} else {
+		// The last eight of the l bytes, which length has checked are
+		// in the payload; they overlap the first word.
+		w |= binary.LittleEndian.Uint64(p[l-8:])
+	}
+	return w&0x8080808080808080 == 0
 }
 
 func (d *decoder) mapBody(n uint64, depth int) (map[string]any, error) {
@@ -127,9 +166,14 @@ func (d *decoder) mapBody(n uint64, depth int) (map[string]any, error) {
 		// Errors give the key's offset, not the key: the payload is
 		// plaintext, which an error must not carry into a log.
 		start := d.off
-		major, _, kn, err := d.head()
-		if err != nil {
-			return nil, err
+		if d.index && depth == 1 {
+			d.idx = append(d.idx, byte(start), byte(start>>8))
+		}
+		major, _, kn, ok := d.shortHead()
+		if !ok {
+			if major, _, kn, err = d.head(); err != nil {
+				return nil, err
+			}
 		}
 		if major != majorText {
 			return nil, fmt.Errorf("map key at offset %d is not a text string", start)
@@ -156,9 +200,12 @@ func (d *decoder) mapBody(n uint64, depth int) (map[string]any, error) {
 // value reads one value inside a map or array at depth.
 func (d *decoder) value(depth int) (any, error) {
 	start := d.off
-	major, info, n, err := d.head()
-	if err != nil {
-		return nil, err
+	major, info, n, ok := d.shortHead()
+	if !ok {
+		var err error
+		if major, info, n, err = d.head(); err != nil {
+			return nil, err
+		}
 	}
 	switch major {
 	case majorUint:

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -798,4 +800,53 @@ func TestValidText(t *testing.T) {
 			t.Fatalf("validText(%q) = %v, want %v", b, got, want)
 		}
 	}
+}
+
+// TestDecodeTextValidity checks the decoder's word-at-a-time check of short
+// strings: a byte that is not ASCII at any place of a key or a value of 1
+// to 20 bytes, with the payload ending right after the string or going on,
+// is accepted exactly when the string is valid UTF-8.
+func TestDecodeTextValidity(t *testing.T) {
+	for n := 1; n <= 20; n++ {
+		for i := range n {
+			for _, c := range []string{"\xff", "\x80", "é"} {
+				s := []byte(strings.Repeat("a", n))
+				s = slices.Replace(s, i, min(i+len(c), n), []byte(c)...)[:n]
+				valid := utf8.Valid(s)
+				for _, sess := range []Session{
+					{string(s): 1},
+					{"k": string(s)},
+					{"k": string(s), "kkkkkkkkkkkkkkkkkkkk": 1},
+				} {
+					p := mustMarshalUnchecked(sess)
+					_, err := UnmarshalSession(p)
+					if (err == nil) != valid {
+						t.Errorf("UnmarshalSession(%x) err = %v, want valid %v", p, err, valid)
+					}
+					_, err = ViewSession(p)
+					if (err == nil) != valid {
+						t.Errorf("ViewSession(%x) err = %v, want valid %v", p, err, valid)
+					}
+				}
+			}
+		}
+	}
+}
+
+// mustMarshalUnchecked encodes a session of string keys and values of
+// strings or small integers as MarshalSession would, without checking that
+// the strings are UTF-8.
+func mustMarshalUnchecked(s Session) []byte {
+	keys := slices.SortedFunc(maps.Keys(s), lessKey)
+	p := appendHead(nil, majorMap, uint64(len(keys)))
+	for _, k := range keys {
+		p = appendText(p, k)
+		switch v := s[k].(type) {
+		case string:
+			p = appendText(p, v)
+		case int:
+			p = appendInt(p, int64(v))
+		}
+	}
+	return p
 }

@@ -111,6 +111,7 @@ type scratch struct {
 	raw []byte // the token before base64url
 	out []byte // plaintext or deflated payload
 	sum [macSize]byte
+	idx []byte // the key index of a View being made
 
 	// mac is an HMAC-SHA256 state keyed for macKey, kept while the keys
 	// that seal and open stay the same.
@@ -134,7 +135,7 @@ func getScratch() *scratch { return scratchPool.Get().(*scratch) }
 // cleared the entries it used, so the pool holds no reference to a
 // session.
 func putScratch(s *scratch) {
-	if cap(s.raw) > 4*DefaultMaxLength || cap(s.out) > MaxInflatedSize || cap(s.enc.buf) > MaxInflatedSize {
+	if cap(s.raw) > 4*DefaultMaxLength || cap(s.out) > MaxInflatedSize || cap(s.enc.buf) > MaxInflatedSize || cap(s.idx) > maxIndexed {
 		return
 	}
 	s.enc.keys = s.enc.keys[:0]

@@ -2,6 +2,7 @@ package cookiecodec
 
 import (
 	"fmt"
+	"strings"
 	"unsafe"
 )
 
@@ -9,39 +10,66 @@ import (
 // for the requests that only read a value or two (a user id, a CSRF
 // token): [Codec.DecodeView] verifies the cookie and validates the whole
 // payload as [Codec.Decode] does, but builds no map. [View.Get] finds a
-// key by walking the payload's sorted keys and decodes only its value. A
-// View holds its own copy of the payload, is immutable and is safe for
-// concurrent use. The zero View is an empty session.
+// key by a binary search of the payload's sorted keys and decodes only its
+// value. A View holds its own copy of the payload, is immutable and is safe
+// for concurrent use. The zero View is an empty session.
 type View struct {
 	p string // a canonical session payload, validated
+	// idx holds where each top-level key's head is in p, as a
+	// little-endian uint16 per key in p's order, for the binary search of
+	// Get; it is empty for a payload too long for uint16 offsets, which
+	// Get then walks.
+	idx string
 }
+
+// maxIndexed is the longest payload whose key offsets fit in a uint16.
+const maxIndexed = 1 << 16
 
 // DecodeView opens a cookie made by [Codec.Encode] for the cookie called
 // name and returns a [View] of its session. It accepts and rejects exactly
 // the cookies that [Codec.Decode] does, with the same errors; it costs one
-// allocation, the copy of the payload.
+// allocation, the copy of the payload with the index of its keys.
 func (c *Codec) DecodeView(name, value string) (View, Info, error) {
 	p, sc, info, err := c.open(name, value)
 	if err != nil {
 		return View{}, Info{}, err
 	}
 	defer putScratch(sc)
-	d := decoder{p: p, text: unsafe.String(unsafe.SliceData(p), len(p)), check: true}
-	if _, err := decodeSession(&d); err != nil {
+	v, idx, err := newView(p, sc.idx[:0])
+	sc.idx = idx
+	if err != nil {
 		return View{}, Info{}, fmt.Errorf("%w: session payload: %v", ErrInvalid, err)
 	}
-	return View{p: string(p)}, info, nil
+	return v, info, nil
 }
 
 // ViewSession returns a [View] of the session p, a payload that
 // [MarshalSession] returns, rejecting what [UnmarshalSession] rejects. The
 // View keeps its own copy of p.
 func ViewSession(p []byte) (View, error) {
-	d := decoder{p: p, text: unsafe.String(unsafe.SliceData(p), len(p)), check: true}
-	if _, err := decodeSession(&d); err != nil {
+	v, _, err := newView(p, nil)
+	if err != nil {
 		return View{}, fmt.Errorf("cookiecodec: malformed session payload: %w", err)
 	}
-	return View{p: string(p)}, nil
+	return v, nil
+}
+
+// newView validates p and returns a View of a copy of it, indexing its
+// keys in idx, which it returns for reuse.
+func newView(p, idx []byte) (View, []byte, error) {
+	d := decoder{p: p, text: unsafe.String(unsafe.SliceData(p), len(p)), check: true, index: len(p) <= maxIndexed, idx: idx}
+	if _, err := decodeSession(&d); err != nil {
+		return View{}, d.idx, err
+	}
+	// One allocation holds the payload and its index. A Builder grown
+	// once to their length allocates exactly that, without zeroing what
+	// the copies overwrite anyway.
+	var b strings.Builder
+	b.Grow(len(p) + len(d.idx))
+	b.Write(p)
+	b.Write(d.idx)
+	buf := b.String()
+	return View{p: buf[:len(p)], idx: buf[len(p):]}, d.idx, nil
 }
 
 // Format prints the number of keys, never the payload, whatever the verb:
@@ -58,7 +86,7 @@ func (v View) decoder() (decoder, int) {
 	if v.p == "" {
 		return decoder{}, 0
 	}
-	d := decoder{p: unsafe.Slice(unsafe.StringData(v.p), len(v.p)), text: v.p}
+	d := v.at(0)
 	_, _, n, _ := d.head() // validated: a map of n entries
 	return d, int(n)
 }
@@ -68,24 +96,66 @@ func (v View) decoder() (decoder, int) {
 // maps, slices and byte slices are new on every call. For a typed read,
 // use the function [Get].
 func (v View) Get(key string) (any, bool) {
+	if v.idx == "" {
+		return v.walk(key)
+	}
+	// Keys are in canonical order, shorter first and then bytewise,
+	// which is lessKey's.
+	lo, hi := 0, len(v.idx)/2
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		d := v.at(int(v.idx[2*mid]) | int(v.idx[2*mid+1])<<8)
+		switch c := lessKey(d.key(), key); {
+		case c == 0:
+			return d.validValue(), true
+		case c < 0:
+			lo = mid + 1
+		default:
+			hi = mid
+		}
+	}
+	return nil, false
+}
+
+// walk is Get without the index: it reads the keys in order, skipping the
+// values of the others.
+func (v View) walk(key string) (any, bool) {
 	d, n := v.decoder()
 	for range n {
-		_, _, kn, _ := d.head()
-		k := v.p[d.off : d.off+int(kn)]
-		d.off += int(kn)
-		switch c := lessKey(k, key); {
+		switch c := lessKey(d.key(), key); {
 		case c == 0:
-			val, err := d.value(1)
-			if err != nil {
-				panic("cookiecodec: internal error: a validated payload does not decode: " + err.Error())
-			}
-			return val, true
+			return d.validValue(), true
 		case c > 0:
 			return nil, false // keys are sorted: key is not further on
 		}
 		d.skip()
 	}
 	return nil, false
+}
+
+// at returns a decoder of v's payload positioned at off.
+func (v View) at(off int) decoder {
+	return decoder{p: unsafe.Slice(unsafe.StringData(v.p), len(v.p)), text: v.p, off: off}
+}
+
+// key reads a map key of a validated payload.
+func (d *decoder) key() string {
+	_, _, n, ok := d.shortHead()
+	if !ok {
+		_, _, n, _ = d.head()
+	}
+	k := d.text[d.off : d.off+int(n)]
+	d.off += int(n)
+	return k
+}
+
+// validValue decodes a value of a validated payload.
+func (d *decoder) validValue() any {
+	v, err := d.value(1)
+	if err != nil {
+		panic("cookiecodec: internal error: a validated payload does not decode: " + err.Error())
+	}
+	return v
 }
 
 // Len returns the number of keys in the session.
@@ -100,9 +170,7 @@ func (v View) Keys() []string {
 	d, n := v.decoder()
 	keys := make([]string, 0, n)
 	for range n {
-		_, _, kn, _ := d.head()
-		keys = append(keys, v.p[d.off:d.off+int(kn)])
-		d.off += int(kn)
+		keys = append(keys, d.key())
 		d.skip()
 	}
 	return keys
@@ -124,7 +192,10 @@ func (v View) Session() Session {
 // skip moves past one value of a validated payload without decoding it.
 func (d *decoder) skip() {
 	for pending := 1; pending > 0; pending-- {
-		major, info, n, _ := d.head()
+		major, info, n, ok := d.shortHead()
+		if !ok {
+			major, info, n, _ = d.head()
+		}
 		switch major {
 		case majorBytes, majorText:
 			d.off += int(n)

@@ -180,3 +180,25 @@ func mustMarshal(t *testing.T, s Session) []byte {
 	}
 	return p
 }
+
+// TestViewIndex checks both ways Get finds a key: the binary search of the
+// index of a payload of up to 64 KiB, and the walk of a longer one, whose
+// key offsets would not fit the index.
+func TestViewIndex(t *testing.T) {
+	for _, size := range []int{10, maxIndexed - 100, maxIndexed + 100} {
+		// "b" sorts second: the keys after it sit beyond its value.
+		s := Session{"a": 1, "b": strings.Repeat("v", size), "bb": "x", "zz": []any{"y", 2}, "zzz": map[string]any{"k": 3}, "long": true}
+		p, err := MarshalSession(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkView(t, p)
+		v, err := ViewSession(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if indexed := v.idx != ""; indexed != (len(p) <= maxIndexed) {
+			t.Errorf("payload of %d bytes: View indexed = %v", len(p), indexed)
+		}
+	}
+}

@@ -147,6 +147,32 @@ func (f *floorSession) Encode(name string, _ cookiecodec.Session) (string, error
 }
 
 func (f *floorSession) Decode(name, value string) (map[string]any, error) {
+	body, err := f.verify(name, value)
+	if err != nil {
+		return nil, err
+	}
+	return buildFloor(string(body), f.tmpl), nil
+}
+
+// View is the floor of DecodeView and one View.Get: it verifies the cookie,
+// copies the payload out as a View does, and boxes the value under key,
+// found in the template, with nothing parsed.
+func (f *floorSession) View(name, value, key string) (any, error) {
+	body, err := f.verify(name, value)
+	if err != nil {
+		return nil, err
+	}
+	text := string(body)
+	for _, e := range f.tmpl {
+		if text[e.key[0]:e.key[1]] == key {
+			return e.value.build(text), nil
+		}
+	}
+	return nil, errRawInvalid
+}
+
+// verify authenticates a cookie and returns its payload.
+func (f *floorSession) verify(name, value string) ([]byte, error) {
 	raw, err := decodeRaw(&f.raw, value)
 	if err != nil || len(raw) < floorHeaderSize+sha256.Size {
 		return nil, errRawInvalid
@@ -168,7 +194,7 @@ func (f *floorSession) Decode(name, value string) (map[string]any, error) {
 			return nil, errRawInvalid
 		}
 	}
-	return buildFloor(string(body), f.tmpl), nil
+	return body, nil
 }
 
 func buildFloor(text string, es []floorEntry) map[string]any {

@@ -8,7 +8,7 @@ package interop
 // step.
 //
 //	BenchmarkSession/<workload>/<impl>/{encode,decode}   sessions in, cookies out (impl floor-*: the floor)
-//	BenchmarkSession/<workload>/cookiecodec-*/view       DecodeView and one View.Get
+//	BenchmarkSession/<workload>/{cookiecodec,floor}-*/view  DecodeView and one View.Get, and its floor
 //	BenchmarkSession/<workload>/cookiecodec-*/append     AppendEncode into a reused buffer
 //	BenchmarkPayload/<workload>/<impl>/{seal,open}       payload bytes in, cookies out
 //	BenchmarkSerialize/<workload>/{marshal,unmarshal}    sessions to payload bytes and back
@@ -418,16 +418,28 @@ func benchSession(b *testing.B, c sessionCodec, s cookiecodec.Session) {
 			}
 		}
 	})
-	cc, ok := c.(ccSession)
-	if !ok {
-		return
-	}
-	// The key read is the last in canonical order: Get walks past every
-	// other one.
+	// The key read is the last in canonical order, the farthest from
+	// the start of the payload.
 	keys := slices.SortedFunc(maps.Keys(s), func(a, b string) int {
 		return cmp.Or(cmp.Compare(len(a), len(b)), strings.Compare(a, b))
 	})
 	last := keys[len(keys)-1]
+	if f, ok := c.(*floorSession); ok {
+		b.Run("view", func(b *testing.B) {
+			b.SetBytes(int64(len(p)))
+			b.ReportAllocs()
+			defer reportCPU(b)()
+			for b.Loop() {
+				if _, err := f.View(cookieName, value, last); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	cc, ok := c.(ccSession)
+	if !ok {
+		return
+	}
 	b.Run("view", func(b *testing.B) {
 		b.SetBytes(int64(len(p)))
 		b.ReportAllocs()

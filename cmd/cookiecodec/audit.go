@@ -34,6 +34,9 @@ func (c *cli) audit(args []string) int {
 	if err := checkCookieName(*name); err != nil {
 		return c.usageError("audit", "%v", err)
 	}
+	if len(*salt) > maxSalt {
+		return c.usageError("audit", "--salt is longer than %d bytes", maxSalt)
+	}
 	value, status, ok := c.pickInput(pos, *name)
 	if !ok {
 		return status
@@ -95,6 +98,9 @@ var isTerminal = func(w io.Writer) bool {
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
+
+// maxSalt is the longest --salt, in bytes, that audit takes.
+const maxSalt = 1 << 20
 
 // maxCandidate is the longest wordlist line, in bytes, that audit tries:
 // 4 KiB. Longer lines are counted and skipped.

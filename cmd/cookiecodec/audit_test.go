@@ -92,6 +92,7 @@ func TestAudit(t *testing.T) {
 		{"from a Cookie header", secret + "\n", "Cookie: a=b; session=" + v, nil, exitOK, secret + "\n", ""},
 		{"native cookie", secret + "\n", forge(t, 0, 1, time.Now().Unix(), []byte{0xa0}), nil, exitUsage, "", "audit tries Flask secrets"},
 		{"malformed", secret + "\n", "a.b.c", nil, exitRejected, "", "not a Flask cookie"},
+		{"salt over 1 MiB", secret + "\n", v, []string{"--salt", strings.Repeat("s", maxSalt+1)}, exitUsage, "", "--salt is longer than 1048576 bytes"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := writeWordlist(t, tc.words)

@@ -3,7 +3,6 @@ package main
 import (
 	"crypto/sha1"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -32,9 +31,6 @@ func newFlaskTarget(value, salt string) (*flaskTarget, error) {
 	n, err := base64.RawURLEncoding.Strict().Decode(t.sig[:], []byte(value[i+1:]))
 	if err != nil || n != sha1.Size {
 		return nil, fmt.Errorf("%w: the signature is not canonical base64url", cookiecodec.ErrInvalid)
-	}
-	if len(salt) > 1<<20 {
-		return nil, errors.New("--salt is longer than 1 MiB")
 	}
 	return t, nil
 }

@@ -116,6 +116,9 @@ func synthetic(fix func(name string, vals map[string]float64)) string {
 				line("BenchmarkSession/"+w+"/"+impl+"/view", 2, map[string]float64{"ns/op": ns, "allocs/op": 2})
 				line("BenchmarkSession/"+w+"/"+impl+"/append", 2, map[string]float64{"ns/op": ns, "allocs/op": 0})
 			}
+			if strings.HasPrefix(impl, "floor") {
+				line("BenchmarkSession/"+w+"/"+impl+"/view", 2, map[string]float64{"ns/op": 500, "allocs/op": 2})
+			}
 		}
 		for _, impl := range []string{"cookiecodec-signed", "cookiecodec-encrypted", "raw-hmac", "raw-xchacha"} {
 			line("BenchmarkPayload/"+w+"/"+impl+"/seal", 2, map[string]float64{"ns/op": 500, "B/cookie": 100, "allocs/op": 1})
@@ -176,6 +179,19 @@ func TestRun(t *testing.T) {
 				v["cpu-ns/op"] = 300
 			}
 		}), 0, []string{"0.33?", "FLOOR", "1 targets not judged (FLOOR", "every other target met"}},
+		{"view floor above the view target", nil, synthetic(func(name string, v map[string]float64) {
+			switch name {
+			case "BenchmarkSession/seed/gorilla-json-encrypted/decode":
+				v["cpu-ns/op"] = 3000 // the view floor (500) is 0.17 of it, ours 0.2
+			case "BenchmarkSession/seed/cookiecodec-encrypted/view":
+				v["cpu-ns/op"] = 600
+			}
+		}), 0, []string{"0.20?", "encrypted: DecodeView + Get / Decode", "FLOOR", "the one value read"}},
+		{"view misses a target its floor meets", nil, synthetic(func(name string, v map[string]float64) {
+			if name == "BenchmarkSession/seed/cookiecodec-encrypted/view" {
+				v["cpu-ns/op"] = 2000 // 0.2 of gorilla, whose floor is 0.05
+			}
+		}), 1, []string{"0.20!", "encrypted: DecodeView + Get / Decode"}},
 		{"slow flask", nil, synthetic(func(name string, v map[string]float64) {
 			if name == "BenchmarkSession/seed/flask/encode" {
 				v["cpu-ns/op"] = 3500
