@@ -281,7 +281,12 @@ func TestNewCompressorPanics(t *testing.T) {
 // fuzzCompressors persist across the fuzzer's calls, so that each input
 // meets the state all earlier ones left, as a pooled compressor does. The
 // second of each pair clears and rebases its tables every few windows.
-var fuzzCompressors = map[int][2]*Compressor{}
+// fuzzStd are the compress/flate writers they are compared with, reused
+// (Reset makes one equivalent to a new Writer) to save their allocation.
+var (
+	fuzzCompressors = map[int][2]*Compressor{}
+	fuzzStd         = map[int]*flate.Writer{}
+)
 
 // FuzzReuse splits its input into payloads and compresses them one after
 // the other through shared compressors, comparing each with
@@ -319,6 +324,11 @@ func FuzzReuse(f *testing.F) {
 			pair = [2]*Compressor{NewCompressor(level), NewCompressor(level)}
 			pair[1].d.offsetLimit = 3 * windowSize
 			fuzzCompressors[level] = pair
+			std, err := flate.NewWriter(nil, level)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fuzzStd[level] = std
 		}
 		for len(data) >= 2 {
 			n := int(binary.LittleEndian.Uint16(data))
@@ -331,7 +341,7 @@ func FuzzReuse(f *testing.F) {
 				n = min(n, len(data))
 				p, data = data[:n], data[n:]
 			}
-			want := stdDeflate(t, nil, p, level)
+			want := stdDeflate(t, fuzzStd[level], p, level)
 			for i, c := range pair {
 				if got := c.AppendDeflate(nil, p); !bytes.Equal(got, want) {
 					t.Fatalf("compressor %d at level %d: AppendDeflate of %d bytes = %d bytes, want compress/flate's %d bytes", i, level, len(p), len(got), len(want))
