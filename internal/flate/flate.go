@@ -46,7 +46,7 @@ const (
 )
 
 // A Compressor compresses payloads one at a time at a fixed level. It
-// holds about 800 KiB of state, which it reuses; keep compressors in a
+// holds about 770 KiB of state, which it reuses; keep compressors in a
 // [sync.Pool]. A Compressor is not safe for concurrent use.
 type Compressor struct {
 	d compressor
