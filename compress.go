@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"sync"
+
+	iflate "github.com/cookiecodec/cookiecodec/internal/flate"
 )
 
 // Compression (Options.Compress) is DEFLATE, applied before sealing and
@@ -17,30 +19,18 @@ import (
 const MaxInflatedSize = 64 << 10
 
 var (
-	deflaters = sync.Pool{New: func() any {
-		w, err := flate.NewWriter(nil, flate.BestCompression)
-		if err != nil {
-			panic("cookiecodec: internal error: " + err.Error())
-		}
-		return w
-	}}
+	// deflaters holds compressors, whose state is large, for reuse.
+	deflaters = sync.Pool{New: func() any { return iflate.NewCompressor(iflate.BestCompression) }}
 	inflaters sync.Pool
 )
 
-// deflate appends the DEFLATE form of p to dst and reports whether it is
-// shorter than p.
+// deflate appends the DEFLATE form of p, as compress/flate writes it at
+// level 9, to dst and reports whether it is shorter than p.
 func deflate(dst, p []byte) ([]byte, bool) {
-	buf := bytes.NewBuffer(dst)
-	w := deflaters.Get().(*flate.Writer)
-	defer deflaters.Put(w)
-	w.Reset(buf)
-	if _, err := w.Write(p); err != nil {
-		return nil, false
-	}
-	if err := w.Close(); err != nil {
-		return nil, false
-	}
-	return buf.Bytes(), buf.Len() < len(p)
+	c := deflaters.Get().(*iflate.Compressor)
+	out := c.AppendDeflate(dst, p)
+	deflaters.Put(c)
+	return out, len(out)-len(dst) < len(p)
 }
 
 // inflate appends the inflated form of z to dst, failing beyond

@@ -4,7 +4,7 @@ import "math"
 
 // Flask stores a session compressed only when zlib makes it at least two
 // bytes shorter, and finding out costs a whole zlib stream: for a short
-// session, most of Encode is compress/flate clearing its hash tables. For
+// session, most of Encode, mostly building the block's Huffman codes. For
 // payloads of at most maxProvable bytes, cannotShrink proves cheaply that
 // the stream Go's zlib would write (compress/flate at the default level)
 // is not short enough, so that Encode skips it and writes the same bytes.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/cookiecodec/cookiecodec"
+	"github.com/cookiecodec/cookiecodec/internal/flate"
 )
 
 // This file handles the itsdangerous URLSafeTimedSerializer token that
@@ -189,26 +190,23 @@ func inflate(z []byte) ([]byte, error) {
 // zreaders holds zlib readers, whose state is large, for reuse.
 var zreaders sync.Pool
 
-var zwriters = sync.Pool{New: func() any { return zlib.NewWriter(nil) }}
+// zwriters holds compressors at the default zlib level, whose state is
+// large, for reuse.
+var zwriters = sync.Pool{New: func() any { return flate.NewCompressor(flate.DefaultCompression) }}
 
-// compress returns p compressed with zlib at the default level, as Python's
-// zlib.compress does, and whether Flask would use it: only when it saves at
-// least two bytes.
+// compress returns p compressed with zlib at the default level, as
+// Python's zlib.compress does, and whether Flask would use it: only when
+// it saves at least two bytes. The bytes are those Go's compress/zlib
+// writes (not always Python's, which Flask inflates alike), through
+// internal/flate, which saves compress/flate's per-stream set-up.
 func compress(p []byte) ([]byte, bool) {
 	if cannotShrink(p) {
 		return nil, false
 	}
-	var buf bytes.Buffer
-	w := zwriters.Get().(*zlib.Writer)
-	defer zwriters.Put(w)
-	w.Reset(&buf)
-	if _, err := w.Write(p); err != nil {
-		return nil, false
-	}
-	if err := w.Close(); err != nil {
-		return nil, false
-	}
-	return buf.Bytes(), buf.Len() < len(p)-1
+	c := zwriters.Get().(*flate.Compressor)
+	z := c.AppendZlib(nil, p)
+	zwriters.Put(c)
+	return z, len(z) < len(p)-1
 }
 
 // Unverified describes a Flask cookie read by [InspectUnverified], without
