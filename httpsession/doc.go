@@ -77,7 +77,12 @@
 // [MigratedCookie]: it passes the same checks as a native one, is
 // re-issued in the codec's format when the response is sent (as a Stale
 // session is), and the legacy cookie, if it has another name, is deleted,
-// so that the next request carries only the native cookie. A legacy
+// so that the next request carries only the native cookie. A session
+// that cannot be re-issued (its values are of types the codec refuses,
+// or it would be too large once in the codec's format, or in the mode a
+// Stale session moves to) is rejected with [ErrCannotReissue] and its
+// cookie deleted, rather than failing every request that carries it. A
+// legacy
 // cookie left in place with [Legacy.KeepCookie] is deleted all the same
 // once its session ends (cleared, expired, timed out or revoked), so that
 // it cannot open it again. [Options.OnLoad] counts the migrations, which

@@ -315,14 +315,17 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 	}
 	var cookies []string
 	// The session the cookie held ended here: logged out, expired, timed
-	// out or revoked, whatever the handler stored since.
-	expired := errors.Is(s.loadErr, cookiecodec.ErrExpired) || errors.Is(s.loadErr, ErrRevoked)
+	// out, revoked or impossible to re-issue, whatever the handler stored
+	// since.
+	expired := errors.Is(s.loadErr, cookiecodec.ErrExpired) || errors.Is(s.loadErr, ErrRevoked) ||
+		errors.Is(s.loadErr, ErrCannotReissue)
 	ended := s.cleared || expired
 	switch {
 	case s.values().len() == 0:
 		// Delete the cookie of a session emptied here, and of one that
-		// expired, timed out or was revoked (a legacy cookie's
-		// included), so that the browser stops sending it.
+		// expired, timed out, was revoked or cannot be re-issued (a
+		// legacy cookie's included), so that the browser stops sending
+		// it.
 		if !s.hadCookie || !s.modified && !expired {
 			break
 		}
