@@ -144,7 +144,8 @@
 // so a revocation takes effect on every server within that time; if the
 // store fails or does not answer within [RevokerOptions.Timeout], the
 // session is rejected (with [ErrRevocationUnavailable]) unless
-// [RevokerOptions.FailOpen] is set.
+// [RevokerOptions.FailOpen] is set, in which case [Session.LoadState]
+// reports it valid with that error, so that a handler can tell.
 //
 // A session issued at the very microsecond of a revocation survives it,
 // and SetSubject never records an issue time earlier than the subject's

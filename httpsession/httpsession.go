@@ -171,7 +171,10 @@ type Options struct {
 
 	// OnLoad, if set, is called once for each request whose session is
 	// loaded, with what became of its cookie and, for [RejectedCookie],
-	// why (as [Session.LoadState] reports them), so that an application
+	// why, or for a session accepted without its revocation check
+	// ([RevokerOptions.FailOpen]) an error matching
+	// [ErrRevocationUnavailable] (as [Session.LoadState] reports them),
+	// so that an application
 	// can count missing, valid, rejected and migrated cookies. Sessions
 	// load lazily: a request whose handler never uses the session is not
 	// observed, unless RefreshEachRequest is set. For a rejection it runs

@@ -68,7 +68,15 @@ var ErrCannotReissue = errors.New("httpsession: session cannot be re-issued")
 // revoked one ([Options.Revoker]), [ErrCannotReissue] for a migrated or
 // Stale session that cannot be saved again, and [cookiecodec.ErrInvalid]
 // for every other rejection by the codec. The error never contains the cookie's
-// value. For the other states it is nil.
+// value.
+//
+// For the other states the error is nil, except for a session accepted
+// without its revocation check because the [RevocationStore] failed and
+// [RevokerOptions.FailOpen] is set: the state is then [ValidCookie] or
+// [MigratedCookie], and the error matches [ErrRevocationUnavailable], so
+// that a handler can refuse what a revoked session must not do (change a
+// password, pay) while the store is down. [Options.OnLoad] sees the same
+// error.
 //
 // LoadState counts as using the session: the response varies on the
 // Cookie header.
@@ -131,8 +139,7 @@ func (s *Session) loadLocked() {
 		data, info, state, err = s.m.decode(s.req, value, present)
 	}
 	s.state, s.loadErr = state, err
-	if err != nil {
-		s.state = RejectedCookie
+	if state == RejectedCookie {
 		s.m.onDecode(s.req, err)
 		s.m.observe(s.req, RejectedCookie, err)
 		return
@@ -142,7 +149,7 @@ func (s *Session) loadLocked() {
 	}
 	s.info = info
 	s.valid = true
-	s.m.observe(s.req, state, nil)
+	s.m.observe(s.req, state, err)
 }
 
 // decode turns the value of the request's cookie into a session. It is the
@@ -156,7 +163,9 @@ func (s *Session) loadLocked() {
 //
 // present says whether the request carried the native cookie; without it
 // only the legacy cookies of other names are tried. On rejection it
-// returns a non-nil error and the state [RejectedCookie].
+// returns a non-nil error and the state [RejectedCookie]; an accepted
+// session comes with a nil error, or with the reason a check accepted it
+// unchecked.
 func (m *Middleware) decode(r *http.Request, value string, present bool) (cookiecodec.Session, cookiecodec.Info, LoadState, error) {
 	var data cookiecodec.Session
 	var info cookiecodec.Info
@@ -179,8 +188,14 @@ func (m *Middleware) decodeFallback(r *http.Request, value string, data cookieco
 	if err := m.checkTimeouts(values{m: data}, info); err != nil {
 		return nil, cookiecodec.Info{}, RejectedCookie, err
 	}
+	var unchecked error
 	for _, check := range m.checks {
-		if err := check(r, data, info); err != nil {
+		err := check(r, data, info)
+		if u, ok := err.(uncheckedError); ok {
+			unchecked = u.err
+			continue
+		}
+		if err != nil {
 			return nil, cookiecodec.Info{}, RejectedCookie, err
 		}
 	}
@@ -189,8 +204,15 @@ func (m *Middleware) decodeFallback(r *http.Request, value string, data cookieco
 			return nil, cookiecodec.Info{}, RejectedCookie, err
 		}
 	}
-	return data, info, state, nil
+	return data, info, state, unchecked
 }
+
+// An uncheckedError is returned by a postCheck that accepts a session it
+// could not check, such as a revocation check failing open: err says
+// why, and is reported with the accepted state.
+type uncheckedError struct{ err error }
+
+func (e uncheckedError) Error() string { return e.err.Error() }
 
 // checkReissue returns an error wrapping [ErrCannotReissue] if data,
 // which the middleware is bound to re-issue (a migrated or Stale

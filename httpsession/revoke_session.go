@@ -53,7 +53,7 @@ func (m *Middleware) checkRevocation(r *http.Request, data cookiecodec.Session, 
 			m.log.Warn("httpsession: accepting a session whose revocation cannot be checked (FailOpen)",
 				"method", r.Method, "path", r.URL.Path, "err", err, "unlogged", skipped)
 		}
-		return nil
+		return uncheckedError{fmt.Errorf("session accepted without its revocation check (FailOpen): %w", err)}
 	}
 	return err
 }
