@@ -123,7 +123,10 @@
 // as it is; a Flask application that clears the session (logs out) drops
 // it, and the session saved next counts from then. A session that reaches
 // the middleware without a login time (written by Flask, or before
-// AbsoluteTimeout was set) counts from the first time it is seen.
+// AbsoluteTimeout was set) counts from the first time it is seen, except
+// a session migrated from a legacy cookie ([Options.Legacy]), which
+// counts from the legacy token's issue time when its [Decoder] reports
+// one.
 //
 // # Revocation
 //
@@ -156,6 +159,11 @@
 // other devices after a password change, revoke and then call SetSubject
 // again in the same request: this session is issued anew, the others are
 // not.
+//
+// A legacy cookie carries no subject: [Legacy.Subject] names the subject
+// of the sessions migrated from it, issued at the legacy token's issue
+// time, so that a revocation reaches a device whose legacy cookie has not
+// been migrated yet.
 //
 // # Reserved keys
 //

@@ -115,7 +115,9 @@ type Options struct {
 	// often it is used: the login time, recorded by [Session.Renew] (call
 	// it at login) or at the session's first save, is kept in the signed
 	// session under "_login_time" (see the package documentation). A
-	// persistent cookie's Max-Age never reaches past it. Zero means none.
+	// persistent cookie's Max-Age never reaches past it. A session
+	// migrated from [Options.Legacy] counts from the legacy token's issue
+	// time, when its Decoder reports one. Zero means none.
 	AbsoluteTimeout time.Duration
 
 	// RefreshEachRequest re-issues a permanent session on every request,
