@@ -159,7 +159,9 @@ type Options struct {
 	// CookieBudget (errors matching [cookiecodec.ErrTooLarge]). It runs before any of the
 	// handler's response has been sent, and the handler's own response is
 	// then discarded. Nil means a 500 Internal Server Error response and
-	// an error logged to Logger.
+	// an error logged to Logger. A migrated or Stale session that cannot
+	// be re-issued never reaches it: it is rejected at load, with
+	// [ErrCannotReissue], before the handler sees it.
 	ErrorHandler func(w http.ResponseWriter, r *http.Request, err error)
 
 	// OnDecodeError is called when the request's cookie is rejected
