@@ -189,7 +189,10 @@
 // on the whole Set-Cookie header value: name, value and attributes. A larger
 // session is either split into numbered cookies ([Options.Chunked]) or not
 // saved at all: the request fails through [Options.ErrorHandler], never with a
-// cookie the browser silently drops. The cookies of one session together
+// cookie the browser silently drops. That is for a session the handler
+// changed; one that the middleware re-issues as it came and cannot is
+// dropped instead, with its cookie (see [ErrCannotReissue]), so that a
+// user is never locked out by a cookie the server cannot write back. The cookies of one session together
 // also stay within a budget of the request's Cookie header,
 // [DefaultCookieBudget] (6144 bytes) unless [Options.CookieBudget] says
 // otherwise, because proxies and clients refuse header lines over about

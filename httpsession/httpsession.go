@@ -159,9 +159,13 @@ type Options struct {
 	// CookieBudget (errors matching [cookiecodec.ErrTooLarge]). It runs before any of the
 	// handler's response has been sent, and the handler's own response is
 	// then discarded. Nil means a 500 Internal Server Error response and
-	// an error logged to Logger. A migrated or Stale session that cannot
-	// be re-issued never reaches it: it is rejected at load, with
-	// [ErrCannotReissue], before the handler sees it.
+	// an error logged to Logger. Only a session the handler changed
+	// reaches it: a migrated or Stale session that cannot be re-issued is
+	// rejected when it loads, with [ErrCannotReissue], and a valid session
+	// re-issued unchanged (to slide its idle limit, for
+	// RefreshEachRequest, or to add its login time) that no longer fits
+	// has its cookie deleted, with a warning logged, so that a cookie the
+	// server cannot write back never fails every request that carries it.
 	ErrorHandler func(w http.ResponseWriter, r *http.Request, err error)
 
 	// OnDecodeError is called when the request's cookie is rejected
@@ -337,18 +341,27 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 			break
 		}
 		ended = true
-		cookies = append(cookies, m.deletion(m.name))
-		for _, i := range s.requestCookies().chunks() {
-			cookies = append(cookies, m.deletion(chunkName(m.name, i)))
-		}
+		cookies = m.deletions(s)
 	default:
+		changed := s.modified // by the handler
 		maxAge, slide := m.prepareSave(s)
 		if !s.modified && !s.info.Stale && !slide && !(m.refresh && isPermanent(s.values())) {
 			break
 		}
 		var err error
 		if cookies, err = m.encode(s, maxAge); err != nil {
-			return err
+			if changed || !s.hadCookie {
+				return err
+			}
+			// Only re-issuing the session as it came failed (to slide
+			// its idle limit, refresh it, or add its login time, under
+			// a configuration with less room than the one that issued
+			// it): delete its cookie, as one that cannot be re-issued
+			// is at load, rather than fail every request carrying it.
+			m.log.Warn("httpsession: deleting a session cookie that cannot be re-issued",
+				"method", s.req.Method, "path", s.req.URL.Path, "err", err)
+			ended = true
+			cookies = m.deletions(s)
 		}
 	}
 	// Legacy deletions come first: one of the native cookie's name must
@@ -361,6 +374,16 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 		h.Add("Set-Cookie", c)
 	}
 	return nil
+}
+
+// deletions returns the Set-Cookie header values that delete s's cookie
+// and the chunks of it that the request carried.
+func (m *Middleware) deletions(s *Session) []string {
+	cookies := []string{m.deletion(m.name)}
+	for _, i := range s.requestCookies().chunks() {
+		cookies = append(cookies, m.deletion(chunkName(m.name, i)))
+	}
+	return cookies
 }
 
 // encode returns the Set-Cookie header values that save s with the given

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/cookiecodec/cookiecodec"
 )
@@ -175,5 +176,72 @@ func TestReissueHandlerTooLarge(t *testing.T) {
 	}
 	if len(setCookies(resp)) != 0 {
 		t.Errorf("Set-Cookie = %q, want none", setCookies(resp))
+	}
+}
+
+// TestReissueUnchangedFailureDeletes checks that a valid native session
+// that the middleware re-issues without any change by the handler (to
+// slide its idle limit, or to add the login time AbsoluteTimeout needs),
+// and that no longer fits under the server's configuration, has its
+// cookie deleted with a warning rather than failing every request; and
+// that a change by the handler still fails through ErrorHandler.
+func TestReissueUnchangedFailureDeletes(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		before Options // of the server that issued the cookie
+		after  Options // of the server that cannot re-issue it
+		change bool    // the handler changes the session
+	}{
+		{name: "idle slide, smaller budget", before: Options{IdleTimeout: time.Hour}, after: Options{IdleTimeout: time.Hour, CookieBudget: 3000}},
+		{name: "login time added", before: Options{}, after: Options{AbsoluteTimeout: time.Hour}},
+		{name: "idle slide, smaller budget, handler change", before: Options{IdleTimeout: time.Hour}, after: Options{IdleTimeout: time.Hour, CookieBudget: 3000}, change: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newClockClient(t, tc.before)
+			// A session that just fits the first server's cookie.
+			var blob []byte
+			for n := 2900; n < 3100; n++ {
+				data := cookiecodec.Session{"user": "Sally", "blob": noise(n)}
+				if c.m.checkSave(data) != nil {
+					break
+				}
+				blob = noise(n)
+			}
+			c.at(0, func(s *Session) { s.Set("user", "Sally"); s.Set("blob", blob) })
+			if _, ok := c.jar["session"]; !ok {
+				t.Fatal("the first server issued no cookie")
+			}
+			var handled error
+			codec := c.m.codec
+			tc.after.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
+				handled = err
+				w.WriteHeader(http.StatusInternalServerError)
+			}
+			c.m, _ = newMiddleware(t, codec, tc.after)
+			c.m.now = func() time.Time { return c.clock }
+			resp := c.at(time.Minute, func(s *Session) {
+				if user, _ := Get[string](s, "user"); user != "Sally" {
+					t.Errorf("user %q, want Sally", user)
+				}
+				if tc.change {
+					s.Set("visits", 2)
+				}
+			})
+			if tc.change {
+				if resp.StatusCode != http.StatusInternalServerError || !errors.Is(handled, cookiecodec.ErrTooLarge) {
+					t.Errorf("handler change: status %d, ErrorHandler(%v); want 500 with ErrTooLarge", resp.StatusCode, handled)
+				}
+				return
+			}
+			if resp.StatusCode != http.StatusOK || handled != nil {
+				t.Fatalf("status %d, ErrorHandler(%v); want 200", resp.StatusCode, handled)
+			}
+			if _, ok := c.jar["session"]; ok {
+				t.Errorf("Set-Cookie = %q, want the session cookie deleted", setCookies(resp))
+			}
+			if user, st, err := c.user(2 * time.Minute); user != "" || st != NoCookie || err != nil {
+				t.Errorf("next request: user %q, %v, %v; want no cookie", user, st, err)
+			}
+		})
 	}
 }
