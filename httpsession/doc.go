@@ -77,7 +77,12 @@
 // [MigratedCookie]: it passes the same checks as a native one, is
 // re-issued in the codec's format when the response is sent (as a Stale
 // session is), and the legacy cookie, if it has another name, is deleted,
-// so that the next request carries only the native cookie. A legacy
+// so that the next request carries only the native cookie. A session
+// that cannot be re-issued (its values are of types the codec refuses,
+// or it would be too large once in the codec's format, or in the mode a
+// Stale session moves to) is rejected with [ErrCannotReissue] and its
+// cookie deleted, rather than failing every request that carries it. A
+// legacy
 // cookie left in place with [Legacy.KeepCookie] is deleted all the same
 // once its session ends (cleared, expired, timed out or revoked), so that
 // it cannot open it again. [Options.OnLoad] counts the migrations, which
@@ -118,7 +123,10 @@
 // as it is; a Flask application that clears the session (logs out) drops
 // it, and the session saved next counts from then. A session that reaches
 // the middleware without a login time (written by Flask, or before
-// AbsoluteTimeout was set) counts from the first time it is seen.
+// AbsoluteTimeout was set) counts from the first time it is seen, except
+// a session migrated from a legacy cookie ([Options.Legacy]), which
+// counts from the legacy token's issue time when its [Decoder] reports
+// one.
 //
 // # Revocation
 //
@@ -139,7 +147,8 @@
 // so a revocation takes effect on every server within that time; if the
 // store fails or does not answer within [RevokerOptions.Timeout], the
 // session is rejected (with [ErrRevocationUnavailable]) unless
-// [RevokerOptions.FailOpen] is set.
+// [RevokerOptions.FailOpen] is set, in which case [Session.LoadState]
+// reports it valid with that error, so that a handler can tell.
 //
 // A session issued at the very microsecond of a revocation survives it,
 // and SetSubject never records an issue time earlier than the subject's
@@ -150,6 +159,11 @@
 // other devices after a password change, revoke and then call SetSubject
 // again in the same request: this session is issued anew, the others are
 // not.
+//
+// A legacy cookie carries no subject: [Legacy.Subject] names the subject
+// of the sessions migrated from it, issued at the legacy token's issue
+// time, so that a revocation reaches a device whose legacy cookie has not
+// been migrated yet.
 //
 // # Reserved keys
 //
@@ -175,7 +189,10 @@
 // on the whole Set-Cookie header value: name, value and attributes. A larger
 // session is either split into numbered cookies ([Options.Chunked]) or not
 // saved at all: the request fails through [Options.ErrorHandler], never with a
-// cookie the browser silently drops. The cookies of one session together
+// cookie the browser silently drops. That is for a session the handler
+// changed; one that the middleware re-issues as it came and cannot is
+// dropped instead, with its cookie (see [ErrCannotReissue]), so that a
+// user is never locked out by a cookie the server cannot write back. The cookies of one session together
 // also stay within a budget of the request's Cookie header,
 // [DefaultCookieBudget] (6144 bytes) unless [Options.CookieBudget] says
 // otherwise, because proxies and clients refuse header lines over about

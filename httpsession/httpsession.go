@@ -115,7 +115,9 @@ type Options struct {
 	// often it is used: the login time, recorded by [Session.Renew] (call
 	// it at login) or at the session's first save, is kept in the signed
 	// session under "_login_time" (see the package documentation). A
-	// persistent cookie's Max-Age never reaches past it. Zero means none.
+	// persistent cookie's Max-Age never reaches past it. A session
+	// migrated from [Options.Legacy] counts from the legacy token's issue
+	// time, when its Decoder reports one. Zero means none.
 	AbsoluteTimeout time.Duration
 
 	// RefreshEachRequest re-issues a permanent session on every request,
@@ -157,7 +159,13 @@ type Options struct {
 	// CookieBudget (errors matching [cookiecodec.ErrTooLarge]). It runs before any of the
 	// handler's response has been sent, and the handler's own response is
 	// then discarded. Nil means a 500 Internal Server Error response and
-	// an error logged to Logger.
+	// an error logged to Logger. Only a session the handler changed
+	// reaches it: a migrated or Stale session that cannot be re-issued is
+	// rejected when it loads, with [ErrCannotReissue], and a valid session
+	// re-issued unchanged (to slide its idle limit, for
+	// RefreshEachRequest, or to add its login time) that no longer fits
+	// has its cookie deleted, with a warning logged, so that a cookie the
+	// server cannot write back never fails every request that carries it.
 	ErrorHandler func(w http.ResponseWriter, r *http.Request, err error)
 
 	// OnDecodeError is called when the request's cookie is rejected
@@ -171,7 +179,10 @@ type Options struct {
 
 	// OnLoad, if set, is called once for each request whose session is
 	// loaded, with what became of its cookie and, for [RejectedCookie],
-	// why (as [Session.LoadState] reports them), so that an application
+	// why, or for a session accepted without its revocation check
+	// ([RevokerOptions.FailOpen]) an error matching
+	// [ErrRevocationUnavailable] (as [Session.LoadState] reports them),
+	// so that an application
 	// can count missing, valid, rejected and migrated cookies. Sessions
 	// load lazily: a request whose handler never uses the session is not
 	// observed, unless RefreshEachRequest is set. For a rejection it runs
@@ -315,30 +326,42 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 	}
 	var cookies []string
 	// The session the cookie held ended here: logged out, expired, timed
-	// out or revoked, whatever the handler stored since.
-	expired := errors.Is(s.loadErr, cookiecodec.ErrExpired) || errors.Is(s.loadErr, ErrRevoked)
+	// out, revoked or impossible to re-issue, whatever the handler stored
+	// since.
+	expired := errors.Is(s.loadErr, cookiecodec.ErrExpired) || errors.Is(s.loadErr, ErrRevoked) ||
+		errors.Is(s.loadErr, ErrCannotReissue)
 	ended := s.cleared || expired
 	switch {
 	case s.values().len() == 0:
 		// Delete the cookie of a session emptied here, and of one that
-		// expired, timed out or was revoked (a legacy cookie's
-		// included), so that the browser stops sending it.
+		// expired, timed out, was revoked or cannot be re-issued (a
+		// legacy cookie's included), so that the browser stops sending
+		// it.
 		if !s.hadCookie || !s.modified && !expired {
 			break
 		}
 		ended = true
-		cookies = append(cookies, m.deletion(m.name))
-		for _, i := range s.requestCookies().chunks() {
-			cookies = append(cookies, m.deletion(chunkName(m.name, i)))
-		}
+		cookies = m.deletions(s)
 	default:
+		changed := s.modified // by the handler
 		maxAge, slide := m.prepareSave(s)
 		if !s.modified && !s.info.Stale && !slide && !(m.refresh && isPermanent(s.values())) {
 			break
 		}
 		var err error
 		if cookies, err = m.encode(s, maxAge); err != nil {
-			return err
+			if changed || !s.hadCookie {
+				return err
+			}
+			// Only re-issuing the session as it came failed (to slide
+			// its idle limit, refresh it, or add its login time, under
+			// a configuration with less room than the one that issued
+			// it): delete its cookie, as one that cannot be re-issued
+			// is at load, rather than fail every request carrying it.
+			m.log.Warn("httpsession: deleting a session cookie that cannot be re-issued",
+				"method", s.req.Method, "path", s.req.URL.Path, "err", err)
+			ended = true
+			cookies = m.deletions(s)
 		}
 	}
 	// Legacy deletions come first: one of the native cookie's name must
@@ -351,6 +374,16 @@ func (m *Middleware) save(s *Session, h http.Header) error {
 		h.Add("Set-Cookie", c)
 	}
 	return nil
+}
+
+// deletions returns the Set-Cookie header values that delete s's cookie
+// and the chunks of it that the request carried.
+func (m *Middleware) deletions(s *Session) []string {
+	cookies := []string{m.deletion(m.name)}
+	for _, i := range s.requestCookies().chunks() {
+		cookies = append(cookies, m.deletion(chunkName(m.name, i)))
+	}
+	return cookies
 }
 
 // encode returns the Set-Cookie header values that save s with the given

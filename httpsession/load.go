@@ -1,6 +1,9 @@
 package httpsession
 
 import (
+	"errors"
+	"fmt"
+	"maps"
 	"net/http"
 	"strconv"
 
@@ -44,14 +47,36 @@ func (st LoadState) String() string {
 	return "LoadState(" + strconv.Itoa(int(st)) + ")"
 }
 
+// ErrCannotReissue is wrapped by the error of a cookie that was accepted
+// but had to be re-issued, being [MigratedCookie] or
+// [cookiecodec.Info.Stale], and cannot be: the codec refuses its values
+// (a legacy [Decoder] may return types the codec does not encode) or its
+// cookies would be too large (the error then matches
+// [cookiecodec.ErrTooLarge] too, as a session in a larger format, or
+// sealed in another mode, may be). Such a cookie is [RejectedCookie]: the
+// request starts with an empty session and the response deletes the
+// cookie, or replaces it with the session the handler stores, rather
+// than failing every request that carries it until the user clears their
+// cookies.
+var ErrCannotReissue = errors.New("httpsession: session cannot be re-issued")
+
 // LoadState loads the session if it was not yet, and reports what became
 // of the request's cookie. For [RejectedCookie] the error says why, for
 // logs: it matches [cookiecodec.ErrExpired] (with errors.Is) for a cookie
 // that expired or timed out ([Options.IdleTimeout],
 // [Options.AbsoluteTimeout], [Session.SetLifetime]), [ErrRevoked] for a
-// revoked one ([Options.Revoker]), and [cookiecodec.ErrInvalid] for every
-// other rejection by the codec. The error never contains the cookie's
-// value. For the other states it is nil.
+// revoked one ([Options.Revoker]), [ErrCannotReissue] for a migrated or
+// Stale session that cannot be saved again, and [cookiecodec.ErrInvalid]
+// for every other rejection by the codec. The error never contains the cookie's
+// value.
+//
+// For the other states the error is nil, except for a session accepted
+// without its revocation check because the [RevocationStore] failed and
+// [RevokerOptions.FailOpen] is set: the state is then [ValidCookie] or
+// [MigratedCookie], and the error matches [ErrRevocationUnavailable], so
+// that a handler can refuse what a revoked session must not do (change a
+// password, pay) while the store is down. [Options.OnLoad] sees the same
+// error.
 //
 // LoadState counts as using the session: the response varies on the
 // Cookie header.
@@ -98,7 +123,13 @@ func (s *Session) loadLocked() {
 		view, vinfo, verr := vd.DecodeView(s.m.name, value)
 		if verr != nil {
 			data, info, state, err = s.m.decodeFallback(s.req, value, nil, cookiecodec.Info{}, verr)
-		} else if err = s.m.checkTimeouts(values{v: view, lazy: true}, vinfo); err == nil {
+		} else if err = s.m.checkTimeouts(values{v: view, lazy: true}, vinfo); err == nil && vinfo.Stale {
+			// A Stale session is re-issued: it needs its map anyway.
+			data, info, state = view.Session(), vinfo, ValidCookie
+			if err = s.m.checkReissue(data); err != nil {
+				data, info, state = nil, cookiecodec.Info{}, RejectedCookie
+			}
+		} else if err == nil {
 			s.data, s.view, s.lazy = nil, view, true
 			s.info, s.valid, s.state = vinfo, true, ValidCookie
 			s.m.observe(s.req, ValidCookie, nil)
@@ -108,8 +139,7 @@ func (s *Session) loadLocked() {
 		data, info, state, err = s.m.decode(s.req, value, present)
 	}
 	s.state, s.loadErr = state, err
-	if err != nil {
-		s.state = RejectedCookie
+	if state == RejectedCookie {
 		s.m.onDecode(s.req, err)
 		s.m.observe(s.req, RejectedCookie, err)
 		return
@@ -119,7 +149,7 @@ func (s *Session) loadLocked() {
 	}
 	s.info = info
 	s.valid = true
-	s.m.observe(s.req, state, nil)
+	s.m.observe(s.req, state, err)
 }
 
 // decode turns the value of the request's cookie into a session. It is the
@@ -133,7 +163,9 @@ func (s *Session) loadLocked() {
 //
 // present says whether the request carried the native cookie; without it
 // only the legacy cookies of other names are tried. On rejection it
-// returns a non-nil error and the state [RejectedCookie].
+// returns a non-nil error and the state [RejectedCookie]; an accepted
+// session comes with a nil error, or with the reason a check accepted it
+// unchecked.
 func (m *Middleware) decode(r *http.Request, value string, present bool) (cookiecodec.Session, cookiecodec.Info, LoadState, error) {
 	var data cookiecodec.Session
 	var info cookiecodec.Info
@@ -156,12 +188,62 @@ func (m *Middleware) decodeFallback(r *http.Request, value string, data cookieco
 	if err := m.checkTimeouts(values{m: data}, info); err != nil {
 		return nil, cookiecodec.Info{}, RejectedCookie, err
 	}
+	var unchecked error
 	for _, check := range m.checks {
-		if err := check(r, data, info); err != nil {
+		err := check(r, data, info)
+		if u, ok := err.(uncheckedError); ok {
+			unchecked = u.err
+			continue
+		}
+		if err != nil {
 			return nil, cookiecodec.Info{}, RejectedCookie, err
 		}
 	}
-	return data, info, state, nil
+	if info.Stale {
+		if err := m.checkReissue(data); err != nil {
+			return nil, cookiecodec.Info{}, RejectedCookie, err
+		}
+	}
+	return data, info, state, unchecked
+}
+
+// An uncheckedError is returned by a postCheck that accepts a session it
+// could not check, such as a revocation check failing open: err says
+// why, and is reported with the accepted state.
+type uncheckedError struct{ err error }
+
+func (e uncheckedError) Error() string { return e.err.Error() }
+
+// checkReissue returns an error wrapping [ErrCannotReissue] if data,
+// which the middleware is bound to re-issue (a migrated or Stale
+// session), cannot be saved as it stands: the codec refuses its values,
+// or its cookies would be too large. Such a cookie is rejected at load
+// rather than failing every response that would re-issue it, so that the
+// user is not locked out until they clear their cookies. It costs one
+// encoding, for the rare requests of a migration or a key rotation.
+func (m *Middleware) checkReissue(data cookiecodec.Session) error {
+	if err := m.checkSave(data); err != nil {
+		return fmt.Errorf("%w: %w", ErrCannotReissue, err)
+	}
+	return nil
+}
+
+// checkSave returns the error that saving data would meet, after the
+// login time the save adds to a session that has none.
+func (m *Middleware) checkSave(data cookiecodec.Session) error {
+	if len(data) == 0 {
+		return nil
+	}
+	if _, ok := loginTime(values{m: data}); !ok && m.absolute > 0 {
+		data = maps.Clone(data)
+		data[loginTimeKey] = m.now().Unix()
+	}
+	value, err := m.codec.Encode(m.name, data)
+	if err != nil {
+		return fmt.Errorf("httpsession: encoding session: %w", err)
+	}
+	_, err = m.cookies(value, m.cookieLifetime(values{m: data}))
+	return err
 }
 
 // viewDecoder is implemented by a codec that reads a cookie without

@@ -48,6 +48,28 @@ type Legacy struct {
 	// Flask session says so itself, under "_permanent".
 	Permanent bool
 
+	// Subject, if set, names the subject (see [Session.SetSubject]) of a
+	// session migrated from this format, given the session the Decoder
+	// returned; "" means none. A legacy session carries no subject, so
+	// without it [Revoker.Revoke] cannot reach a device whose legacy
+	// cookie has not been migrated yet. The subject's issue time is the
+	// one the Decoder reports ([cookiecodec.Info.IssuedAt], when the
+	// legacy token was last sealed), not the time of migration: a
+	// revocation made after the legacy cookie was issued rejects it on
+	// migration, as it would the native cookie of a session issued then,
+	// and one made before does not. A Decoder that reports no issue time
+	// gives the Unix epoch, so that any revocation of the subject rejects
+	// the session. Calling SetSubject on the migrated session instead
+	// would record now and so bless a session the user may have revoked.
+	// Subject is a function rather than a key name because legacy
+	// sessions keep their user under keys and types of their own (an
+	// integer id, a struct flattened by the Decoder). A session that
+	// already names a subject under "_sub" (one shared with this
+	// package's sessions) keeps it; a subject longer than
+	// [MaxSubjectLength] bytes rejects the cookie. Subject must not keep
+	// or change the session.
+	Subject func(cookiecodec.Session) string
+
 	// KeepCookie leaves a legacy cookie of another name in place instead
 	// of deleting it, for the length of a rolling deploy during which
 	// servers that read only the legacy format still serve some requests.
@@ -144,6 +166,9 @@ func (m *Middleware) fallbackDecode(r *http.Request, value string, nativeErr err
 		if f.Permanent {
 			data[permanentKey] = true
 		}
+		if err := m.migrateTimes(f, data, info); err != nil {
+			return nil, cookiecodec.Info{}, fmt.Errorf("legacy cookie %q: %w", f.CookieName, err)
+		}
 		info.Stale = true
 		return data, info, nil
 	}
@@ -151,6 +176,32 @@ func (m *Middleware) fallbackDecode(r *http.Request, value string, nativeErr err
 		return nil, cookiecodec.Info{}, nativeErr
 	}
 	return nil, cookiecodec.Info{}, legacyErr
+}
+
+// migrateTimes dates what a session migrated from format f carries no
+// record of from the legacy token's issue time: its subject's issue time,
+// with f.Subject set, and its login time, for the absolute timeout, so
+// that neither a revocation nor the absolute timeout restarts at the
+// migration. The issue time is when the legacy token was last sealed,
+// which is no earlier than the login: the absolute timeout may count
+// from later than the login, never from the migration.
+func (m *Middleware) migrateTimes(f legacyFormat, data cookiecodec.Session, info cookiecodec.Info) error {
+	if _, ok := data[subjectKey]; !ok && f.Subject != nil {
+		if subject := f.Subject(data); subject != "" {
+			if err := checkSubject(subject); err != nil {
+				return fmt.Errorf("%w: Legacy.Subject: %w", cookiecodec.ErrInvalid, err)
+			}
+			at := int64(0) // unknown: any revocation of subject rejects it
+			if !info.IssuedAt.IsZero() {
+				at = info.IssuedAt.UnixMicro()
+			}
+			data[subjectKey], data[subjectAtKey] = subject, at
+		}
+	}
+	if _, ok := loginTime(values{m: data}); !ok && m.absolute > 0 && !info.IssuedAt.IsZero() {
+		data[loginTimeKey] = info.IssuedAt.Unix()
+	}
+	return nil
 }
 
 // legacyDeletions returns the Set-Cookie header values that delete the

@@ -90,7 +90,9 @@ type RevokerOptions struct {
 	// logged), instead of rejecting it. Failing open keeps users logged
 	// in while the store is down, at the price of letting revoked
 	// sessions through meanwhile; a revoked session re-issued then may
-	// outlive its revocation record (see Retain).
+	// outlive its revocation record (see Retain). A session accepted so
+	// is reported by [Session.LoadState] and [Options.OnLoad] as valid
+	// (or migrated) with an error matching [ErrRevocationUnavailable].
 	FailOpen bool
 
 	// Retain is how long a session may stay valid after it was last

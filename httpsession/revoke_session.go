@@ -53,7 +53,7 @@ func (m *Middleware) checkRevocation(r *http.Request, data cookiecodec.Session, 
 			m.log.Warn("httpsession: accepting a session whose revocation cannot be checked (FailOpen)",
 				"method", r.Method, "path", r.URL.Path, "err", err, "unlogged", skipped)
 		}
-		return nil
+		return uncheckedError{fmt.Errorf("session accepted without its revocation check (FailOpen): %w", err)}
 	}
 	return err
 }
@@ -62,7 +62,9 @@ func (m *Middleware) checkRevocation(r *http.Request, data cookiecodec.Session, 
 // belongs to, and records now as the time it was issued for subject, so
 // that [Revoker.Revoke] revokes it with every other session of subject.
 // Call it at login, once the user is authenticated, and again after
-// revoking the subject's sessions to keep this one.
+// revoking the subject's sessions to keep this one. Do not call it to
+// give a migrated session ([MigratedCookie]) its subject, which would
+// bless a session issued before a revocation: set [Legacy.Subject].
 //
 // With [Options.Revoker] set, SetSubject asks the store for the subject's
 // revocation time, without the cache, and records that instead of now if

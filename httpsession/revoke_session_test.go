@@ -223,10 +223,23 @@ func TestRevocationStoreDown(t *testing.T) {
 			clk.advance(DefaultRevocationCacheFor)
 			down := error(errors.New("dial tcp 127.0.0.1:6379: connect: connection refused"))
 			store.fail.Store(&down)
-			got := srv.user(t, cookie)
+			var st LoadState
+			var loadErr error
+			var got string
+			serve(t, srv.m, func(w http.ResponseWriter, r *http.Request) {
+				got = From(r).Subject()
+				st, loadErr = From(r).LoadState()
+			}, cookie)
 			if failOpen {
 				if got != "harry" || srv.state != ValidCookie || hooked != nil {
 					t.Errorf("fail open: subject %q, state %v, hook %v; want harry, valid, no hook", got, srv.state, hooked)
+				}
+				// Accepted unchecked, and saying so.
+				if st != ValidCookie || !errors.Is(loadErr, ErrRevocationUnavailable) || !errors.Is(srv.err, ErrRevocationUnavailable) {
+					t.Errorf("fail open: LoadState() = %v, %v, OnLoad err %v; want valid with ErrRevocationUnavailable", st, loadErr, srv.err)
+				}
+				if errors.Is(loadErr, ErrRevoked) || !strings.Contains(loadErr.Error(), "FailOpen") {
+					t.Errorf("fail open: LoadState err %q, want one saying FailOpen accepted it, not ErrRevoked", loadErr)
 				}
 				if !strings.Contains(srv.logs.String(), "connection refused") {
 					t.Errorf("fail open logged %q, want a warning with the store's error", srv.logs)
@@ -241,6 +254,17 @@ func TestRevocationStoreDown(t *testing.T) {
 				srv.user(t, cookie)
 				if n := strings.Count(srv.logs.String(), "cannot be checked"); n != 2 || !strings.Contains(srv.logs.String(), "unlogged=2") {
 					t.Errorf("%d warnings a second later, want 2, the second with unlogged=2:\n%s", n, srv.logs)
+				}
+				// The session works as a valid one: changes are saved.
+				resp := serve(t, srv.m, func(w http.ResponseWriter, r *http.Request) { From(r).Set("visits", 2) }, cookie)
+				if len(resp.Cookies()) != 1 || resp.Cookies()[0].MaxAge < 0 {
+					t.Errorf("fail open: saving a change set %q, want the session re-issued", setCookies(resp))
+				}
+				store.fail.Store(nil)
+				clk.advance(DefaultRevocationCacheFor)
+				serve(t, srv.m, func(w http.ResponseWriter, r *http.Request) { st, loadErr = From(r).LoadState() }, cookie)
+				if st != ValidCookie || loadErr != nil {
+					t.Errorf("fail open, store back: LoadState() = %v, %v, want valid, nil", st, loadErr)
 				}
 				return
 			}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -368,20 +367,7 @@ func (s *Session) CheckSize() error {
 		return errDetached
 	}
 	defer s.mu.Unlock()
-	if len(s.data) == 0 {
-		return nil
-	}
-	data := s.data
-	if _, ok := loginTime(values{m: data}); !ok && s.m.absolute > 0 {
-		data = maps.Clone(data)
-		data[loginTimeKey] = s.m.now().Unix()
-	}
-	value, err := s.m.codec.Encode(s.m.name, data)
-	if err != nil {
-		return fmt.Errorf("httpsession: encoding session: %w", err)
-	}
-	_, err = s.m.cookies(value, s.m.cookieLifetime(values{m: data}))
-	return err
+	return s.m.checkSave(s.data)
 }
 
 // Permanent reports whether the session is permanent: its cookie outlives
