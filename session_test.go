@@ -799,3 +799,46 @@ func TestValidText(t *testing.T) {
 		}
 	}
 }
+
+func TestIsASCII(t *testing.T) {
+	for n := range 40 {
+		b := []byte(strings.Repeat("a", n))
+		if !isASCII(string(b)) {
+			t.Fatalf("isASCII(%q) = false, want true", b)
+		}
+		for i := range n {
+			b[i] = 0x80
+			if isASCII(string(b)) {
+				t.Fatalf("isASCII(%q) = true, want false", b)
+			}
+			b[i] = 'a'
+		}
+	}
+}
+
+// TestSortKey checks that sortKey never orders two keys against lessKey,
+// for keys of every length around its loads' boundaries.
+func TestSortKey(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	key := func() string {
+		b := make([]byte, r.IntN(12))
+		if r.IntN(8) == 0 {
+			b = make([]byte, 250+r.IntN(10))
+		}
+		for j := range b {
+			b[j] = "a\x00\x7f\x80\xff"[r.IntN(5)]
+		}
+		return string(b)
+	}
+	for range 20000 {
+		a, b := key(), key()
+		ka, kb := sortKey(a), sortKey(b)
+		if less := lessKey(a, b); ka < kb && less >= 0 || ka > kb && less <= 0 {
+			t.Fatalf("sortKey(%q) = %#x, sortKey(%q) = %#x; lessKey = %d", a, ka, b, kb, less)
+		}
+		// Equal integers only for keys alike in length and first 7 bytes.
+		if ka == kb && len(a) < 255 && (len(a) != len(b) || a[:min(7, len(a))] != b[:min(7, len(b))]) {
+			t.Fatalf("sortKey(%q) = sortKey(%q) = %#x", a, b, ka)
+		}
+	}
+}
