@@ -136,6 +136,11 @@ func fromHalf(h uint16) float64 {
 	return f
 }
 
+// unixYear0 and unixYear10000 are the Unix times, in seconds, of the starts
+// of years 0 and 10000 UTC: the range of times with a fraction of a second
+// that tag 0 holds.
+const unixYear0, unixYear10000 = -62167219200, 253402300800
+
 // appendTime appends a time.Time: a whole second as tag 1 over the Unix
 // seconds, anything finer as tag 0 over RFC 3339 text in UTC with the
 // shortest fraction that keeps every nanosecond.
@@ -144,8 +149,12 @@ func appendTime(dst []byte, t time.Time) ([]byte, error) {
 	if t.Nanosecond() == 0 {
 		return appendInt(append(dst, majorTag|tagEpoch), t.Unix()), nil
 	}
-	if y := t.Year(); y < 0 || y > 9999 {
-		return nil, fmt.Errorf("time %d-%02d-%02d with a fraction of a second is outside years 0 to 9999", y, t.Month(), t.Day())
+	// The range is checked on the Unix seconds, which t holds, rather than
+	// on t.Year(), which would compute the date once more than
+	// appendRFC3339 does.
+	if u := t.Unix(); u < unixYear0 || u >= unixYear10000 {
+		y, mo, d := t.Date()
+		return nil, fmt.Errorf("time %d-%02d-%02d with a fraction of a second is outside years 0 to 9999", y, mo, d)
 	}
 	dst = append(dst, majorTag|tagRFC3339)
 	var buf [rfc3339Len]byte
