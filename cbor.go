@@ -356,6 +356,18 @@ func (e *encoder) appendMap(dst []byte, m map[string]any, depth int) ([]byte, er
 			return nil, keyError(en.k)
 		}
 		dst = appendText(dst, en.k)
+		// Strings and ints, most values of a session, are written here
+		// rather than through appendValue's call and type switch.
+		switch v := en.v.(type) {
+		case string:
+			if isASCII(v) {
+				dst = appendText(dst, v)
+				continue
+			}
+		case int:
+			dst = appendInt(dst, int64(v))
+			continue
+		}
 		if dst, err = e.appendValue(dst, en.v, depth); err != nil {
 			return nil, wrapPath(err, "["+strconv.Quote(en.k)+"]")
 		}
