@@ -136,6 +136,11 @@ func fromHalf(h uint16) float64 {
 	return f
 }
 
+// unixYear0 and unixYear10000 are the Unix times, in seconds, of the starts
+// of years 0 and 10000 UTC: the range of times with a fraction of a second
+// that tag 0 holds.
+const unixYear0, unixYear10000 = -62167219200, 253402300800
+
 // appendTime appends a time.Time: a whole second as tag 1 over the Unix
 // seconds, anything finer as tag 0 over RFC 3339 text in UTC with the
 // shortest fraction that keeps every nanosecond.
@@ -144,8 +149,12 @@ func appendTime(dst []byte, t time.Time) ([]byte, error) {
 	if t.Nanosecond() == 0 {
 		return appendInt(append(dst, majorTag|tagEpoch), t.Unix()), nil
 	}
-	if y := t.Year(); y < 0 || y > 9999 {
-		return nil, fmt.Errorf("time %d-%02d-%02d with a fraction of a second is outside years 0 to 9999", y, t.Month(), t.Day())
+	// The range is checked on the Unix seconds, which t holds, rather than
+	// on t.Year(), which would compute the date once more than
+	// appendRFC3339 does.
+	if u := t.Unix(); u < unixYear0 || u >= unixYear10000 {
+		y, mo, d := t.Date()
+		return nil, fmt.Errorf("time %d-%02d-%02d with a fraction of a second is outside years 0 to 9999", y, mo, d)
 	}
 	dst = append(dst, majorTag|tagRFC3339)
 	var buf [rfc3339Len]byte
@@ -167,29 +176,69 @@ func lessKey(a, b string) int {
 // then the first seven bytes. Keys of 255 bytes or more all map to one
 // integer, which leaves their order to lessKey.
 func sortKey(k string) uint64 {
-	if len(k) >= 255 {
-		return 255 << 56
-	}
-	key := uint64(len(k)) << 56
-	for i := 0; i < 7 && i < len(k); i++ {
-		key |= uint64(k[i]) << (48 - 8*i)
-	}
-	return key
+	return sortKeyOf(len(k), keyPrefix(k))
 }
 
-// validText reports whether s is valid UTF-8, looking at ASCII eight bytes
-// at a time before handing anything else to utf8.ValidString.
-func validText(s string) bool {
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		if binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))&0x8080808080808080 != 0 {
-			return utf8.ValidString(s[i:])
-		}
+// sortKeyOf is sortKey of a key of n bytes whose keyPrefix is prefix.
+func sortKeyOf(n int, prefix uint64) uint64 {
+	if n >= 255 {
+		return 255 << 56
 	}
-	for ; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return utf8.ValidString(s[i:])
+	return uint64(n)<<56 | prefix>>8
+}
+
+// keyPrefix returns the first eight bytes of k as a big-endian integer,
+// zero-padded. A key shorter than eight bytes is read in two overlapping
+// loads (or three bytes) instead of byte by byte: the bytes where the
+// loads overlap are the same, so or-ing them in twice is harmless.
+func keyPrefix(k string) uint64 {
+	switch n := len(k); {
+	case n >= 8:
+		return binary.BigEndian.Uint64(bytesOf(k, 0, 8))
+	case n >= 4:
+		return uint64(binary.BigEndian.Uint32(bytesOf(k, 0, 4)))<<32 |
+			uint64(binary.BigEndian.Uint32(bytesOf(k, n-4, 4)))<<(64-8*n)
+	case n > 0:
+		return uint64(k[0])<<56 | uint64(k[n/2])<<(56-8*(n/2)) | uint64(k[n-1])<<(64-8*n)
+	}
+	return 0
+}
+
+// bytesOf returns the n bytes of s from i, which must be within s, without
+// copying them.
+func bytesOf(s string, i, n int) []byte {
+	return unsafe.Slice(unsafe.StringData(s[i:i+n]), n)
+}
+
+// validText reports whether s is valid UTF-8, checking for plain ASCII
+// first, which nearly every key and string of a session is.
+func validText(s string) bool {
+	return isASCII(s) || utf8.ValidString(s)
+}
+
+// hi8 and hi4 are the top bits of eight and four bytes: a word of text
+// and'ed with them is zero when its bytes are all ASCII.
+const hi8, hi4 = 0x8080808080808080, 0x80808080
+
+// isASCII reports whether s is only ASCII. It reads s in eight-byte words
+// and ends with one word that overlaps the last one; a string shorter than
+// eight bytes is two overlapping four-byte words, or at most three bytes.
+// Session keys and strings are mostly that short, and a loop over their
+// bytes one by one was a tenth of the encoder's instructions.
+func isASCII(s string) bool {
+	n := len(s)
+	switch {
+	case n >= 8:
+		for i := 0; i+8 <= n; i += 8 {
+			if binary.LittleEndian.Uint64(bytesOf(s, i, 8))&hi8 != 0 {
+				return false
+			}
 		}
+		return binary.LittleEndian.Uint64(bytesOf(s, n-8, 8))&hi8 == 0
+	case n >= 4:
+		return (binary.LittleEndian.Uint32(bytesOf(s, 0, 4))|binary.LittleEndian.Uint32(bytesOf(s, n-4, 4)))&hi4 == 0
+	case n > 0:
+		return (s[0]|s[n/2]|s[n-1])&0x80 == 0
 	}
 	return true
 }
@@ -273,12 +322,20 @@ func (e *encoder) appendMap(dst []byte, m map[string]any, depth int) ([]byte, er
 	var sortKeys [smallMap]uint64
 	var order [smallMap]uint8
 	n := 0
+	checkKeys := false // whether some key may not be ASCII
 	for k, v := range m {
 		if n == smallMap {
 			return nil, errors.New("map changed while being encoded")
 		}
 		entries[n] = mapEntry{k, v}
-		sortKeys[n] = sortKey(k)
+		p := keyPrefix(k)
+		sortKeys[n] = sortKeyOf(len(k), p)
+		// The prefix is all of a key of up to eight bytes, most keys, so
+		// its top bits are their whole ASCII check, and the loop below
+		// validates keys only for a map where one may not be ASCII.
+		if p&hi8 != 0 || len(k) > 8 && !isASCII(k[8:]) {
+			checkKeys = true
+		}
 		order[n] = uint8(n)
 		n++
 	}
@@ -294,17 +351,39 @@ func (e *encoder) appendMap(dst []byte, m map[string]any, depth int) ([]byte, er
 	dst = appendHead(dst, majorMap, uint64(n))
 	var err error
 	for _, i := range order[:n] {
-		if dst, err = e.appendEntry(dst, entries[i], depth); err != nil {
-			return nil, err
+		en := &entries[i]
+		if checkKeys && !validText(en.k) {
+			return nil, keyError(en.k)
+		}
+		dst = appendText(dst, en.k)
+		// Strings and ints, most values of a session, are written here
+		// rather than through appendValue's call and type switch.
+		switch v := en.v.(type) {
+		case string:
+			if isASCII(v) {
+				dst = appendText(dst, v)
+				continue
+			}
+		case int:
+			dst = appendInt(dst, int64(v))
+			continue
+		}
+		if dst, err = e.appendValue(dst, en.v, depth); err != nil {
+			return nil, wrapPath(err, "["+strconv.Quote(en.k)+"]")
 		}
 	}
 	return dst, nil
 }
 
+// keyError is the error of a key that is not valid UTF-8.
+func keyError(k string) error {
+	return wrapPath(errors.New("key is not valid UTF-8"), "["+strconv.QuoteToASCII(k)+"]")
+}
+
 // appendEntry appends the key and value of one map entry.
 func (e *encoder) appendEntry(dst []byte, en mapEntry, depth int) ([]byte, error) {
 	if !validText(en.k) {
-		return nil, wrapPath(errors.New("key is not valid UTF-8"), "["+strconv.QuoteToASCII(en.k)+"]")
+		return nil, keyError(en.k)
 	}
 	dst = appendText(dst, en.k)
 	dst, err := e.appendValue(dst, en.v, depth)

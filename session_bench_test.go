@@ -2,14 +2,16 @@ package cookiecodec
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 )
 
 // benchSessions are the workloads of the session benchmarks: the seed
-// article's session, a typical one of about ten values, and one of about
-// 3 KB.
+// article's session, a typical one of about ten values, one of about 3 KB
+// in thirty strings, and one of about 3 KB in a shopping cart of small maps,
+// the shape of interop's BenchmarkSerialize/3KB.
 func benchSessions() []struct {
 	name string
 	s    Session
@@ -30,6 +32,22 @@ func benchSessions() []struct {
 	for i := range 30 {
 		big[strings.Repeat("k", 1+i%7)+string(rune('a'+i%26))+string(rune('A'+i))] = strings.Repeat("value ", 15)
 	}
+	cart := Session{
+		"user_id":  1048576,
+		"username": "harry.potter",
+		"login_at": time.Date(2026, 11, 28, 1, 45, 12, 345678901, time.UTC),
+		"roles":    []any{"editor", "viewer"},
+	}
+	var items []any
+	for i := range 60 {
+		items = append(items, map[string]any{
+			"sku":         fmt.Sprintf("SKU-%05d", 7919*i%100000),
+			"qty":         1 + i%3,
+			"price_cents": 499 + 250*i,
+			"gift":        i%4 == 0,
+		})
+	}
+	cart["cart"] = items
 	return []struct {
 		name string
 		s    Session
@@ -37,7 +55,43 @@ func benchSessions() []struct {
 		{"seed", Session{"client_name": "Harry", "pwd": "12345678"}},
 		{"typical", typical},
 		{"3KB", big},
+		{"cart3KB", cart},
 	}
+}
+
+// walkSession ranges over every map of s and type-switches every value,
+// writing nothing: the least any serializer of a Go map must spend, since
+// it cannot avoid the map iteration. BenchmarkMarshalSession/<workload>/walk
+// measures it as the reference for the cbor sub-benchmark beside it. It
+// returns a count so that the compiler cannot drop the walk.
+func walkSession(m map[string]any) int {
+	n := 0
+	for k, v := range m {
+		n += len(k) + walkValue(v)
+	}
+	return n
+}
+
+func walkValue(v any) int {
+	switch v := v.(type) {
+	case string:
+		return len(v)
+	case []byte:
+		return len(v)
+	case nil, bool, int, int64, float64, time.Time:
+		return 1
+	case map[string]any:
+		return walkSession(v)
+	case Session:
+		return walkSession(v)
+	case []any:
+		n := 0
+		for _, x := range v {
+			n += walkValue(x)
+		}
+		return n
+	}
+	return 0
 }
 
 func BenchmarkMarshalSession(b *testing.B) {
@@ -61,6 +115,15 @@ func BenchmarkMarshalSession(b *testing.B) {
 			// After the loop: b.Loop's first call deletes metrics reported
 			// before it.
 			b.ReportMetric(float64(len(p)), "payload-B")
+		})
+		b.Run(w.name+"/walk", func(b *testing.B) {
+			n := 0
+			for b.Loop() {
+				n += walkSession(w.s)
+			}
+			if n == 0 {
+				b.Fatal("walk saw nothing")
+			}
 		})
 		b.Run(w.name+"/json", func(b *testing.B) {
 			b.ReportAllocs()

@@ -387,6 +387,8 @@ func TestMarshalSessionErrors(t *testing.T) {
 		{"pointer", Session{"p": new(int)}, `session["p"]: unsupported type *int`},
 		{"bad_utf8", Session{"s": "\xff"}, `session["s"]: string is not valid UTF-8`},
 		{"bad_utf8_key", Session{"\xff": 1}, `session["\xff"]: key is not valid UTF-8`},
+		{"bad_utf8_key_after_8_bytes", Session{"abcdefgh\xff": 1}, `session["abcdefgh\xff"]: key is not valid UTF-8`},
+		{"bad_utf8_long_key", Session{"abcdefghijklmnop\xff": 1}, `session["abcdefghijklmnop\xff"]: key is not valid UTF-8`},
 		{"bad_utf8_in_strings", Session{"l": []string{"a", "\xfe"}}, `session["l"][1]: string is not valid UTF-8`},
 		{"time_out_of_range", Session{"t": time.Date(10000, 1, 1, 0, 0, 0, 1, time.UTC)}, `session["t"]: time 10000-01-01 with a fraction of a second is outside years 0 to 9999`},
 		{"time_before_year_0", Session{"t": time.Date(-1, 12, 31, 23, 59, 59, 5e8, time.UTC)}, `session["t"]: time -1-12-31 with a fraction of a second is outside years 0 to 9999`},
@@ -849,4 +851,53 @@ func mustMarshalUnchecked(s Session) []byte {
 		}
 	}
 	return p
+}
+
+func TestIsASCII(t *testing.T) {
+	for n := range 40 {
+		b := []byte(strings.Repeat("a", n))
+		if !isASCII(string(b)) {
+			t.Fatalf("isASCII(%q) = false, want true", b)
+		}
+		for i := range n {
+			b[i] = 0x80
+			if isASCII(string(b)) {
+				t.Fatalf("isASCII(%q) = true, want false", b)
+			}
+			b[i] = 'a'
+		}
+	}
+}
+
+// TestSortKey checks that sortKey never orders two keys against lessKey,
+// for keys of every length around its loads' boundaries.
+func TestSortKey(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	key := func() string {
+		b := make([]byte, r.IntN(12))
+		if r.IntN(8) == 0 {
+			b = make([]byte, 250+r.IntN(10))
+		}
+		for j := range b {
+			b[j] = "a\x00\x7f\x80\xff"[r.IntN(5)]
+		}
+		return string(b)
+	}
+	for range 20000 {
+		a, b := key(), key()
+		if r.IntN(2) == 0 && len(a) > 0 {
+			// b is a with one byte changed: keys alike but for one byte.
+			c := []byte(a)
+			c[r.IntN(len(c))] = "a\x00\x7f\x80\xff"[r.IntN(5)]
+			b = string(c)
+		}
+		ka, kb := sortKey(a), sortKey(b)
+		if less := lessKey(a, b); ka < kb && less >= 0 || ka > kb && less <= 0 {
+			t.Fatalf("sortKey(%q) = %#x, sortKey(%q) = %#x; lessKey = %d", a, ka, b, kb, less)
+		}
+		// Equal integers only for keys alike in length and first 7 bytes.
+		if ka == kb && len(a) < 255 && (len(a) != len(b) || a[:min(7, len(a))] != b[:min(7, len(b))]) {
+			t.Fatalf("sortKey(%q) = sortKey(%q) = %#x", a, b, ka)
+		}
+	}
 }
