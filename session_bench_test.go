@@ -59,41 +59,6 @@ func benchSessions() []struct {
 	}
 }
 
-// walkSession ranges over every map of s and type-switches every value,
-// writing nothing: the least any serializer of a Go map must spend, since
-// it cannot avoid the map iteration. BenchmarkMarshalSession/<workload>/walk
-// measures it as the reference for the cbor sub-benchmark beside it. It
-// returns a count so that the compiler cannot drop the walk.
-func walkSession(m map[string]any) int {
-	n := 0
-	for k, v := range m {
-		n += len(k) + walkValue(v)
-	}
-	return n
-}
-
-func walkValue(v any) int {
-	switch v := v.(type) {
-	case string:
-		return len(v)
-	case []byte:
-		return len(v)
-	case nil, bool, int, int64, float64, time.Time:
-		return 1
-	case map[string]any:
-		return walkSession(v)
-	case Session:
-		return walkSession(v)
-	case []any:
-		n := 0
-		for _, x := range v {
-			n += walkValue(x)
-		}
-		return n
-	}
-	return 0
-}
-
 func BenchmarkMarshalSession(b *testing.B) {
 	for _, w := range benchSessions() {
 		p, err := MarshalSession(w.s)
@@ -115,15 +80,6 @@ func BenchmarkMarshalSession(b *testing.B) {
 			// After the loop: b.Loop's first call deletes metrics reported
 			// before it.
 			b.ReportMetric(float64(len(p)), "payload-B")
-		})
-		b.Run(w.name+"/walk", func(b *testing.B) {
-			n := 0
-			for b.Loop() {
-				n += walkSession(w.s)
-			}
-			if n == 0 {
-				b.Fatal("walk saw nothing")
-			}
 		})
 		b.Run(w.name+"/json", func(b *testing.B) {
 			b.ReportAllocs()

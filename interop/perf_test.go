@@ -12,6 +12,7 @@ package interop
 //	BenchmarkSession/<workload>/cookiecodec-*/append     AppendEncode into a reused buffer
 //	BenchmarkPayload/<workload>/<impl>/{seal,open}       payload bytes in, cookies out
 //	BenchmarkSerialize/<workload>/{marshal,unmarshal}    sessions to payload bytes and back
+//	BenchmarkSerialize/<workload>/walk                   the walk floor of marshal: ranging over the maps
 //	BenchmarkKeyring/keys=<n>/<impl>/decode              decode cost as the keyring grows
 //	BenchmarkParallel/<impl>/{encode,decode}             b.RunParallel, run with -cpu 1,N
 
@@ -547,6 +548,17 @@ func BenchmarkSerialize(b *testing.B) {
 					if _, err := cookiecodec.MarshalSession(w.session); err != nil {
 						b.Fatal(err)
 					}
+				}
+			})
+			// The walk floor of marshal: see walkSession.
+			b.Run("walk", func(b *testing.B) {
+				defer reportCPU(b)()
+				n := 0
+				for b.Loop() {
+					n += walkSession(w.session)
+				}
+				if n == 0 {
+					b.Fatal("walk saw nothing")
 				}
 			})
 			b.Run("unmarshal", func(b *testing.B) {

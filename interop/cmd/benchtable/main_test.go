@@ -127,6 +127,7 @@ func synthetic(fix func(name string, vals map[string]float64)) string {
 		for _, op := range []string{"marshal", "unmarshal"} {
 			line("BenchmarkSerialize/"+w+"/"+op, 2, map[string]float64{"ns/op": 400, "allocs/op": 1})
 		}
+		line("BenchmarkSerialize/"+w+"/walk", 2, map[string]float64{"ns/op": 100})
 	}
 	for _, n := range []int{1, 8, 64} {
 		for _, impl := range []string{"cookiecodec-signed", "cookiecodec-encrypted", "gorilla-json-signed"} {
@@ -179,6 +180,19 @@ func TestRun(t *testing.T) {
 				v["cpu-ns/op"] = 300
 			}
 		}), 0, []string{"0.33?", "FLOOR", "1 targets not judged (FLOOR", "every other target met"}},
+		{"encode floor and walk above the encode target", nil, synthetic(func(name string, v map[string]float64) {
+			switch name {
+			case "BenchmarkSession/3KB/cookiecodec-signed/encode":
+				v["cpu-ns/op"] = 2000 // 2.22 of the floor (900), which with the walk is 1.67 of itself
+			case "BenchmarkSerialize/3KB/walk":
+				v["cpu-ns/op"] = 600
+			}
+		}), 0, []string{"2.22?", "signed: Encode", "the walk over the session's maps"}},
+		{"encode misses a target its floor and walk meet", nil, synthetic(func(name string, v map[string]float64) {
+			if name == "BenchmarkSession/3KB/cookiecodec-signed/encode" {
+				v["cpu-ns/op"] = 2000
+			}
+		}), 1, []string{"2.22!", "signed: Encode"}},
 		{"view floor above the view target", nil, synthetic(func(name string, v map[string]float64) {
 			switch name {
 			case "BenchmarkSession/seed/gorilla-json-encrypted/decode":
