@@ -83,8 +83,11 @@ type jsonParser struct {
 func (p *jsonParser) value(tok json.Token, depth int) (any, error) {
 	switch t := tok.(type) {
 	case json.Delim:
-		if depth >= cookiecodec.MaxSessionDepth {
-			return nil, fmt.Errorf("JSON input at %s nests deeper than %d", &p.path, cookiecodec.MaxSessionDepth)
+		// In typed JSON an object may be a scalar ({"$bytes": ""}), which
+		// nests nothing: beyond the limit, objectTags decides once it has
+		// read the object's first member.
+		if depth >= cookiecodec.MaxSessionDepth && !(t == '{' && p.typed) {
+			return nil, p.tooDeep()
 		}
 		if t == '{' {
 			return p.object(depth + 1)
@@ -101,12 +104,21 @@ func (p *jsonParser) value(tok json.Token, depth int) (any, error) {
 	}
 }
 
+func (p *jsonParser) tooDeep() error {
+	return fmt.Errorf("JSON input at %s nests deeper than %d", &p.path, cookiecodec.MaxSessionDepth)
+}
+
 // object parses an object, or with typed set a typed value written as one.
 func (p *jsonParser) object(depth int) (any, error) { return p.objectTags(depth, p.typed) }
 
 // objectTags is object, reading an object of one '$' member as a typed
 // value only if tags is set.
 func (p *jsonParser) objectTags(depth int, tags bool) (any, error) {
+	// Beyond the limit only a typed scalar may stand (see value).
+	deep := depth > cookiecodec.MaxSessionDepth
+	if deep && !tags {
+		return nil, p.tooDeep()
+	}
 	m := map[string]any{}
 	var tagged any // the typed value, once its member is read
 	for {
@@ -118,12 +130,19 @@ func (p *jsonParser) objectTags(depth int, tags bool) (any, error) {
 			if tagged != nil {
 				return tagged, nil
 			}
+			if deep {
+				return nil, p.tooDeep()
+			}
 			return m, nil
 		}
 		k := tok.(string) // the decoder only returns strings as object keys
 		p.path.pushKey(k)
 		if tagged != nil {
 			return nil, fmt.Errorf("JSON input at %s: a member beside a typed value", &p.path)
+		}
+		if deep && (k == "$map" || !strings.HasPrefix(k, "$")) {
+			p.path.pop()
+			return nil, p.tooDeep()
 		}
 		if tags && strings.HasPrefix(k, "$") {
 			if len(m) > 0 {

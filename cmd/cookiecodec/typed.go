@@ -121,7 +121,9 @@ func (p *jsonParser) parseTyped(tag string, depth int) (any, error) {
 		if tok != json.Delim('{') {
 			return nil, fmt.Errorf("JSON input at %s: $map holds an object", &p.path)
 		}
-		return p.objectTags(depth+1, false)
+		// The wrapper is no level of its own: the map it holds is at
+		// the wrapper's depth.
+		return p.objectTags(depth, false)
 	}
 	s, ok := tok.(string)
 	if !ok {

@@ -129,3 +129,46 @@ func TestTypedViewRejectsUnknown(t *testing.T) {
 		t.Errorf("typedValue of a struct: err = %v", err)
 	}
 }
+
+// TestTypedDepthLimit checks that typed JSON nests exactly as deep as a
+// session may: a typed scalar ({"$bytes": ""}) at the deepest level, or a
+// map of '$' keys wrapped in {"$map": ...}, is no level of its own, and
+// one container more is refused.
+func TestTypedDepthLimit(t *testing.T) {
+	// nest returns a session holding the container v inside lists, so
+	// that v is at depth, the session's top-level map being depth 1.
+	nest := func(v any, depth int) cookiecodec.Session {
+		for range depth - 2 {
+			v = []any{v}
+		}
+		return cookiecodec.Session{"k": v}
+	}
+	const max = cookiecodec.MaxSessionDepth
+	for name, s := range map[string]cookiecodec.Session{
+		"bytes at the limit":     nest([]any{[]byte{}, int64(-17)}, max),
+		"time at the limit":      nest([]any{time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)}, max),
+		"uint at the limit":      nest([]any{uint64(math.MaxUint64)}, max),
+		"$map at the limit":      nest(map[string]any{"$int": int64(1)}, max),
+		"$map holding a list":    nest(map[string]any{"$x": []any{int64(1)}}, max-1),
+		"empty map at the limit": nest(map[string]any{}, max),
+	} {
+		t.Run(name, func(t *testing.T) {
+			p, err := cookiecodec.MarshalSession(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			typedRoundTrip(t, p)
+		})
+	}
+	for name, js := range map[string]string{
+		"list beyond":    `{"k": ` + strings.Repeat("[", max) + strings.Repeat("]", max) + `}`,
+		"map beyond":     `{"k": ` + strings.Repeat("[", max-1) + `{"a": 1}` + strings.Repeat("]", max-1) + `}`,
+		"empty beyond":   `{"k": ` + strings.Repeat("[", max-1) + `{}` + strings.Repeat("]", max-1) + `}`,
+		"$map beyond":    `{"k": ` + strings.Repeat("[", max-1) + `{"$map": {}}` + strings.Repeat("]", max-1) + `}`,
+		"scalar, beyond": `{"k": ` + strings.Repeat("[", max) + `{"$bytes": ""}` + strings.Repeat("]", max) + `}`,
+	} {
+		if _, err := parseTypedSession([]byte(js)); err == nil || !strings.Contains(err.Error(), "nests deeper than 32") {
+			t.Errorf("%s: parseTypedSession err = %v, want nests deeper than 32", name, err)
+		}
+	}
+}
