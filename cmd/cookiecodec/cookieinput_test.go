@@ -54,6 +54,8 @@ func TestPickCookie(t *testing.T) {
 		{"chunks without first", "Cookie: session.1=AB; session.2=CD", "session", picked{}, `the Cookie header holds chunk session.1 of cookie "session" without its first cookie "session"`},
 		{"chunk of unchunked", "Cookie: session=AQ; session.1=AB", "session", picked{}, `the Cookie header holds chunk session.1, but cookie "session" does not start with a chunk count`},
 		{"only chunk missing", "Cookie: session=2~AQ", "session", picked{}, `chunk session.1 of the 2 that cookie "session" says it has is missing`},
+		{"first chunk empty", "Cookie: session=2~; session.1=AB", "session", picked{}, `cookie "session" holds only its chunk count, the first of its 2 chunks is empty`},
+		{"chunk empty", "Cookie: session=3~AQ; session.1=; session.2=CD", "session", picked{}, `chunk session.1 of cookie "session" is empty in the Cookie header`},
 		{"one chunk", "Cookie: session=1~AQ", "session", picked{}, `cookie "session" claims 1 chunk, and a chunked cookie has 2 to 99`},
 		{"not found", "a=1; b=2", "session", picked{}, `no cookie named "session" in the cookie list (it has "a", "b")`},
 		{"not found among many", "a=1;b=2;c=3;d=4;e=5;f=6;g=7", "session", picked{}, `(it has "a", "b", "c", "d", "e" and 2 more)`},
@@ -102,7 +104,7 @@ func FuzzPickCookie(f *testing.F) {
 	for _, s := range []string{
 		"AQAB", "Cookie: a=1; session=2~AQ; session.1=AB", "Cookie: session=2~AQ", "Set-Cookie: session=3~A\nSet-Cookie: session.2=B",
 		"session\tAQAB\tx", "x\tFALSE\t/\tTRUE\t0\tsession\tAQAB", "session: AQAB", "curl -b 'session=AQAB'", "curl -H $'Cookie: session=A\\'B'",
-		"Cookie: session.1=A; session.99=B; session=99~C", "session=1~A", "", ";;", "curl '",
+		"Cookie: session.1=A; session.99=B; session=99~C", "session=1~A", "0=;session=2~;session.1=", "", ";;", "curl '",
 	} {
 		f.Add(s)
 	}
