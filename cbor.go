@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-	"unsafe"
 )
 
 // The session payload is a canonical subset of CBOR (RFC 8949): the core
@@ -194,20 +193,37 @@ func sortKeyOf(n int, prefix uint64) uint64 {
 func keyPrefix(k string) uint64 {
 	switch n := len(k); {
 	case n >= 8:
-		return binary.BigEndian.Uint64(bytesOf(k, 0, 8))
+		return be64(k)
 	case n >= 4:
-		return uint64(binary.BigEndian.Uint32(bytesOf(k, 0, 4)))<<32 |
-			uint64(binary.BigEndian.Uint32(bytesOf(k, n-4, 4)))<<(64-8*n)
+		return be32(k)<<32 | be32(k[n-4:])<<(64-8*n)
 	case n > 0:
 		return uint64(k[0])<<56 | uint64(k[n/2])<<(56-8*(n/2)) | uint64(k[n-1])<<(64-8*n)
 	}
 	return 0
 }
 
-// bytesOf returns the n bytes of s from i, which must be within s, without
-// copying them.
-func bytesOf(s string, i, n int) []byte {
-	return unsafe.Slice(unsafe.StringData(s[i:i+n]), n)
+// be64, be32, le64 and le32 read the first bytes of s as an integer. The
+// compiler makes each one load.
+func be64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[7]) | uint64(s[6])<<8 | uint64(s[5])<<16 | uint64(s[4])<<24 |
+		uint64(s[3])<<32 | uint64(s[2])<<40 | uint64(s[1])<<48 | uint64(s[0])<<56
+}
+
+func be32(s string) uint64 {
+	_ = s[3]
+	return uint64(s[3]) | uint64(s[2])<<8 | uint64(s[1])<<16 | uint64(s[0])<<24
+}
+
+func le64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+func le32(s string) uint32 {
+	_ = s[3]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 }
 
 // validText reports whether s is valid UTF-8, checking for plain ASCII
@@ -229,14 +245,14 @@ func isASCII(s string) bool {
 	n := len(s)
 	switch {
 	case n >= 8:
-		for i := 0; i+8 <= n; i += 8 {
-			if binary.LittleEndian.Uint64(bytesOf(s, i, 8))&hi8 != 0 {
+		for t := s; len(t) >= 8; t = t[8:] {
+			if le64(t)&hi8 != 0 {
 				return false
 			}
 		}
-		return binary.LittleEndian.Uint64(bytesOf(s, n-8, 8))&hi8 == 0
+		return le64(s[n-8:])&hi8 == 0
 	case n >= 4:
-		return (binary.LittleEndian.Uint32(bytesOf(s, 0, 4))|binary.LittleEndian.Uint32(bytesOf(s, n-4, 4)))&hi4 == 0
+		return (le32(s)|le32(s[n-4:]))&hi4 == 0
 	case n > 0:
 		return (s[0]|s[n/2]|s[n-1])&0x80 == 0
 	}
@@ -315,12 +331,13 @@ func (e *encoder) appendMap(dst []byte, m map[string]any, depth int) ([]byte, er
 		}
 		return dst, nil
 	}
-	// A small map is sorted by index in arrays on this stack frame: writing
-	// there needs no write barriers, and the index swaps are one byte each.
-	// Keys compare by an integer first: the length, then the first bytes.
+	// A small map is sorted in arrays on this stack frame, where writing
+	// needs no write barriers. Each entry is sorted as one integer: its
+	// sortKey with the low four bits replaced by its index in entries.
+	// Keys whose integers tie but for the index (the same length and first
+	// six and a half bytes) are put in order by lessKey afterwards.
 	var entries [smallMap]mapEntry
-	var sortKeys [smallMap]uint64
-	var order [smallMap]uint8
+	var order [smallMap]uint64
 	n := 0
 	checkKeys := false // whether some key may not be ASCII
 	for k, v := range m {
@@ -329,29 +346,32 @@ func (e *encoder) appendMap(dst []byte, m map[string]any, depth int) ([]byte, er
 		}
 		entries[n] = mapEntry{k, v}
 		p := keyPrefix(k)
-		sortKeys[n] = sortKeyOf(len(k), p)
+		order[n] = sortKeyOf(len(k), p)&^indexMask | uint64(n)
 		// The prefix is all of a key of up to eight bytes, most keys, so
 		// its top bits are their whole ASCII check, and the loop below
 		// validates keys only for a map where one may not be ASCII.
 		if p&hi8 != 0 || len(k) > 8 && !isASCII(k[8:]) {
 			checkKeys = true
 		}
-		order[n] = uint8(n)
 		n++
 	}
 	for i := 1; i < n; i++ {
-		for j := i; j > 0; j-- {
-			a, b := order[j], order[j-1]
-			if ka, kb := sortKeys[a], sortKeys[b]; ka > kb || ka == kb && lessKey(entries[a].k, entries[b].k) > 0 {
-				break
-			}
-			order[j], order[j-1] = b, a
+		x, j := order[i], i
+		for ; j > 0 && order[j-1] > x; j-- {
+			order[j] = order[j-1]
+		}
+		order[j] = x
+	}
+	for i := 1; i < n; i++ {
+		if (order[i]^order[i-1])&^indexMask == 0 {
+			sortTies(order[:n], entries[:n])
+			break
 		}
 	}
 	dst = appendHead(dst, majorMap, uint64(n))
 	var err error
-	for _, i := range order[:n] {
-		en := &entries[i]
+	for _, o := range order[:n] {
+		en := &entries[o&indexMask]
 		if checkKeys && !validText(en.k) {
 			return nil, keyError(en.k)
 		}
@@ -373,6 +393,22 @@ func (e *encoder) appendMap(dst []byte, m map[string]any, depth int) ([]byte, er
 		}
 	}
 	return dst, nil
+}
+
+// indexMask holds the index into entries in the integers appendMap sorts
+// a small map by.
+const indexMask = smallMap - 1
+
+// sortTies puts in lessKey order the runs of order, sorted, whose entries
+// have the same sortKey but for the bits of indexMask.
+func sortTies(order []uint64, entries []mapEntry) {
+	for i := 1; i < len(order); i++ {
+		x, j := order[i], i
+		for ; j > 0 && order[j-1]|indexMask == x|indexMask && lessKey(entries[order[j-1]&indexMask].k, entries[x&indexMask].k) > 0; j-- {
+			order[j] = order[j-1]
+		}
+		order[j] = x
+	}
 }
 
 // keyError is the error of a key that is not valid UTF-8.

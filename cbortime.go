@@ -13,30 +13,58 @@ import "time"
 const rfc3339Len = len("2006-01-02T15:04:05.999999999Z")
 
 // appendRFC3339 appends t, which is in UTC, in years 0 to 9999, and not a
-// whole second, as time.RFC3339Nano prints it.
+// whole second, as time.RFC3339Nano prints it. The date comes from the
+// Unix seconds by the civil-from-days method of Howard Hinnant's
+// "chrono-Compatible Low-Level Date Algorithms", in unsigned arithmetic
+// over days counted from 1 March of the year -400 (a multiple of 400
+// years before year 0, so that every day in range is positive): t.Date
+// and t.Clock together cost five times as much.
 func appendRFC3339(dst []byte, t time.Time) []byte {
-	y, mo, d := t.Date()
-	h, mi, s := t.Clock()
-	dst = append(dst,
-		byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
-		byte('0'+mo/10), byte('0'+mo%10), '-',
-		byte('0'+d/10), byte('0'+d%10), 'T',
-		byte('0'+h/10), byte('0'+h%10), ':',
-		byte('0'+mi/10), byte('0'+mi%10), ':',
-		byte('0'+s/10), byte('0'+s%10), '.')
-	var frac [9]byte
-	ns := t.Nanosecond()
-	for i := 8; i >= 0; i-- {
-		frac[i] = byte('0' + ns%10)
-		ns /= 10
+	const (
+		secsPerDay = 86400
+		// The days from 1 March -400 to 1 January 1970.
+		epochDays   = 719468 + 146097
+		daysPer400y = 146097
+	)
+	// unixYear0 <= t.Unix() makes u positive.
+	u := uint64(t.Unix() + epochDays*secsPerDay)
+	days, secs := u/secsPerDay, u%secsPerDay
+	era, doe := days/daysPer400y, days%daysPer400y // doe: day of the 400 years
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	doy := doe - (365*yoe + yoe/4 - yoe/100) // day of the year from 1 March
+	mp := (5*doy + 2) / 153                  // month from March, 0 to 11
+	d := doy - (153*mp+2)/5 + 1
+	mo, y := mp+3, yoe+era*400-400
+	if mp >= 10 {
+		mo, y = mp-9, y+1
 	}
-	n := 9
-	for frac[n-1] == '0' {
-		n--
+	h, mi, s := secs/3600, secs/60%60, secs%60
+	dst = append(dst, digits2[2*(y/100)], digits2[2*(y/100)+1], digits2[2*(y%100)], digits2[2*(y%100)+1], '-',
+		digits2[2*mo], digits2[2*mo+1], '-', digits2[2*d], digits2[2*d+1], 'T',
+		digits2[2*h], digits2[2*h+1], ':', digits2[2*mi], digits2[2*mi+1], ':',
+		digits2[2*s], digits2[2*s+1], '.')
+	// All nine digits of the fraction, then its trailing zeros dropped.
+	ns := uint32(t.Nanosecond())
+	a, b, c, e := ns/1e7, ns/1e5%100, ns/1e3%100, ns/10%100
+	dst = append(dst, digits2[2*a], digits2[2*a+1], digits2[2*b], digits2[2*b+1],
+		digits2[2*c], digits2[2*c+1], digits2[2*e], digits2[2*e+1], byte('0'+ns%10))
+	for dst[len(dst)-1] == '0' {
+		dst = dst[:len(dst)-1]
 	}
-	dst = append(dst, frac[:n]...)
 	return append(dst, 'Z')
 }
+
+// digits2 holds the two decimal digits of 0 to 99, at twice the number.
+const digits2 = "00010203040506070809" +
+	"10111213141516171819" +
+	"20212223242526272829" +
+	"30313233343536373839" +
+	"40414243444546474849" +
+	"50515253545556575859" +
+	"60616263646566676869" +
+	"70717273747576777879" +
+	"80818283848586878889" +
+	"90919293949596979899"
 
 // parseRFC3339 parses s if it is exactly what appendRFC3339 writes for
 // some time, which it returns.

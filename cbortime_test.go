@@ -52,6 +52,16 @@ func TestRFC3339(t *testing.T) {
 		}
 		checkRFC3339(t, tm, string(s))
 	}
+	// The ends of the range, and the days around the month and year ends
+	// that the civil-from-days arithmetic treats specially.
+	for _, tm := range []time.Time{
+		time.Date(0, 1, 1, 0, 0, 0, 1, time.UTC), time.Date(0, 2, 29, 12, 0, 0, 5e8, time.UTC), time.Date(0, 3, 1, 0, 0, 0, 1, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC), time.Date(1969, 12, 31, 23, 59, 59, 1e8, time.UTC),
+		time.Date(1970, 1, 1, 0, 0, 0, 10, time.UTC), time.Date(2000, 2, 29, 0, 0, 0, 1, time.UTC), time.Date(2100, 2, 28, 23, 0, 0, 1, time.UTC),
+		time.Date(2100, 3, 1, 0, 0, 0, 1, time.UTC), time.Date(400, 12, 31, 0, 0, 0, 1, time.UTC), time.Date(2026, 11, 28, 1, 45, 12, 345678901, time.UTC),
+	} {
+		checkRFC3339(t, tm, tm.Format(time.RFC3339Nano))
+	}
 	for _, s := range []string{"2026-02-29T00:00:00.5Z", "2024-02-29T00:00:00.5Z", "2026-04-31T00:00:00.5Z", "0000-01-01T00:00:00.000000001Z", "9999-12-31T23:59:59.999999999Z", "2026-01-01T24:00:00.5Z", "2026-01-01T00:00:60.5Z", "2026-01-01T00:00:00.Z", "2026-01-01T00:00:00.50Z"} {
 		checkRFC3339(t, time.Time{}, s)
 	}
