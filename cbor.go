@@ -170,6 +170,12 @@ func lessKey(a, b string) int {
 	return strings.Compare(a, b)
 }
 
+// keyBefore reports whether lessKey(a, b) < 0, in a function small enough
+// to inline where the decoder checks every key's order.
+func keyBefore(a, b string) bool {
+	return len(a) < len(b) || len(a) == len(b) && a < b
+}
+
 // sortKey returns an integer that orders keys as lessKey does, except
 // between keys it maps to the same integer: the length in the top byte,
 // then the first seven bytes. Keys of 255 bytes or more all map to one

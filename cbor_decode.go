@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -160,6 +161,9 @@ func (d *decoder) mapBody(n uint64, depth int) (map[string]any, error) {
 		m = make(map[string]any, l)
 	}
 	d.owed += 2 * l
+	if d.index && depth == 1 {
+		d.idx = slices.Grow(d.idx, 2*l)
+	}
 	prev := ""
 	for i := range l {
 		d.owed -= 2
@@ -182,7 +186,7 @@ func (d *decoder) mapBody(n uint64, depth int) (map[string]any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if i > 0 && lessKey(prev, k) >= 0 {
+		if i > 0 && !keyBefore(prev, k) {
 			return nil, fmt.Errorf("map key at offset %d out of order or repeated", start)
 		}
 		prev = k

@@ -72,40 +72,56 @@ func parseRFC3339(s string) (time.Time, bool) {
 	// The fixed part, "2006-01-02T15:04:05.", then one to nine digits of
 	// fraction and "Z".
 	const fixed = len("2006-01-02T15:04:05.")
-	if len(s) < fixed+2 || len(s) > rfc3339Len || s[len(s)-1] != 'Z' ||
+	if len(s) < fixed+2 || len(s) > rfc3339Len || s[len(s)-1] != 'Z' || s[len(s)-2] == '0' ||
 		s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != '.' {
 		return time.Time{}, false
 	}
-	num := func(from, to int) (int, bool) {
-		n := 0
-		for i := from; i < to; i++ {
-			c := s[i]
-			if c < '0' || c > '9' {
-				return 0, false
+	c, ok0 := twoDigits(s, 0)
+	yy, ok1 := twoDigits(s, 2)
+	mo, ok2 := twoDigits(s, 5)
+	d, ok3 := twoDigits(s, 8)
+	h, ok4 := twoDigits(s, 11)
+	mi, ok5 := twoDigits(s, 14)
+	sec, ok6 := twoDigits(s, 17)
+	ns := 0
+	for i := fixed; i < rfc3339Len-1; i++ {
+		ns *= 10 // to nanoseconds past the digits given
+		if i < len(s)-1 {
+			digit := s[i] - '0'
+			if digit > 9 {
+				return time.Time{}, false
 			}
-			n = n*10 + int(c-'0')
+			ns += int(digit)
 		}
-		return n, true
 	}
-	y, ok1 := num(0, 4)
-	mo, ok2 := num(5, 7)
-	d, ok3 := num(8, 10)
-	h, ok4 := num(11, 13)
-	mi, ok5 := num(14, 16)
-	sec, ok6 := num(17, 19)
-	frac, ok7 := num(fixed, len(s)-1)
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) {
-		return time.Time{}, false
-	}
-	for range rfc3339Len - len(s) {
-		frac *= 10 // to nanoseconds
-	}
+	y := 100*c + yy
 	// The form is canonical when every field is in range and the fraction
-	// has no trailing zero: then appendRFC3339 writes s back.
-	if mo < 1 || mo > 12 || d < 1 || d > daysIn(mo, y) || h > 23 || mi > 59 || sec > 59 || s[len(s)-2] == '0' {
+	// has no trailing zero (checked above): then appendRFC3339 writes s
+	// back.
+	if !(ok0 && ok1 && ok2 && ok3 && ok4 && ok5 && ok6) ||
+		mo < 1 || mo > 12 || d < 1 || d > daysIn(mo, y) || h > 23 || mi > 59 || sec > 59 {
 		return time.Time{}, false
 	}
-	return time.Date(y, time.Month(mo), d, h, mi, sec, frac, time.UTC), true
+	// Days from civil, the inverse of appendRFC3339's arithmetic: years
+	// start on 1 March, counted from the year -400.
+	if mo <= 2 {
+		y--
+	}
+	ym := uint64(y + 400)
+	era, yoe := ym/400, ym%400
+	mp := uint64(mo+9) % 12 // month from March
+	doy := (153*mp+2)/5 + uint64(d) - 1
+	doe := 365*yoe + yoe/4 - yoe/100 + doy
+	days := int64(era*146097+doe) - (719468 + 146097)
+	unix := days*86400 + int64(3600*h+60*mi+sec)
+	return time.Unix(unix, int64(ns)).UTC(), true
+}
+
+// twoDigits returns the number written by the two decimal digits at s[i],
+// and whether they are digits.
+func twoDigits(s string, i int) (int, bool) {
+	a, b := s[i]-'0', s[i+1]-'0'
+	return 10*int(a) + int(b), a <= 9 && b <= 9
 }
 
 // daysIn returns the number of days of month mo of year y, proleptic
