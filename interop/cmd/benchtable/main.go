@@ -194,7 +194,7 @@ type row struct {
 // Why a row's reference may keep it from being judged, by its label.
 var refReasons = map[string]string{
 	"BUSY":  "the machine did not let the share-nothing raw pipelines scale either",
-	"FLOOR": "the floor itself misses them: the cryptography with none of the logic, plus for Encode the walk over the session's maps, for Decode the map, for a view the one value read",
+	"FLOOR": "the floor itself misses them: the cryptography with none of the logic, plus for Encode the walk over the session's maps, for Decode the map, for a view the one value read, for Seal and Open the label, name and header a token authenticates",
 }
 
 const (
@@ -334,10 +334,26 @@ func tableRows(r *results) []row {
 		row{label: "Decode", value: ratio(session("flask", "decode", unitTime), session(cc+"signed", "decode", unitTime)), format: ratioFmt},
 
 		row{label: "time on the same payload, Seal|Open / raw pipeline"},
-		row{label: "signed Seal / HMAC-SHA256", value: ratio(payload(cc+"signed", "seal", unitTime), payload("raw-hmac", "seal", unitTime)), target: atMost(rawTarget), format: ratioFmt},
-		row{label: "signed Open / HMAC-SHA256", value: ratio(payload(cc+"signed", "open", unitTime), payload("raw-hmac", "open", unitTime)), target: atMost(rawTarget), format: ratioFmt},
-		row{label: "encrypted Seal / XChaCha20-Poly1305", value: ratio(payload(cc+"encrypted", "seal", unitTime), payload("raw-xchacha", "seal", unitTime)), target: atMost(rawTarget), format: ratioFmt},
-		row{label: "encrypted Open / XChaCha20-Poly1305", value: ratio(payload(cc+"encrypted", "open", unitTime), payload("raw-xchacha", "open", unitTime)), target: atMost(rawTarget), format: ratioFmt},
+	)
+	// The raw pipelines authenticate only the payload; a v1 token also
+	// authenticates its label, name and header, which on a small payload
+	// is one more SHA-256 block. The session floor does exactly a token's
+	// cryptography (the view floor: verify and copy the payload out), so
+	// where it misses the raw target, the format does, not the code.
+	for _, f := range []struct{ mode, op, raw, label string }{
+		{"signed", "seal", "raw-hmac", "HMAC-SHA256"}, {"signed", "open", "raw-hmac", "HMAC-SHA256"},
+		{"encrypted", "seal", "raw-xchacha", "XChaCha20-Poly1305"}, {"encrypted", "open", "raw-xchacha", "XChaCha20-Poly1305"},
+	} {
+		floorOp := map[string]string{"seal": "encode", "open": "view"}[f.op]
+		rows = append(rows, row{
+			label:  fmt.Sprintf("%s %s / %s", f.mode, opName(f.op), f.label),
+			value:  ratio(payload(cc+f.mode, f.op, unitTime), payload(f.raw, f.op, unitTime)),
+			target: atMost(rawTarget), format: ratioFmt,
+			reference: ratio(session(floor+f.mode, floorOp, unitTime), payload(f.raw, f.op, unitTime)),
+			refLabel:  "FLOOR",
+		})
+	}
+	rows = append(rows,
 		row{label: "signed Encode / HMAC-SHA256 Seal", value: ratio(session(cc+"signed", "encode", unitTime), payload("raw-hmac", "seal", unitTime)), format: ratioFmt},
 		row{label: "signed Decode / HMAC-SHA256 Open", value: ratio(session(cc+"signed", "decode", unitTime), payload("raw-hmac", "open", unitTime)), format: ratioFmt},
 
@@ -405,6 +421,10 @@ func opName(op string) string {
 		return "Decode"
 	case "view":
 		return "DecodeView + Get"
+	case "seal":
+		return "Seal"
+	case "open":
+		return "Open"
 	}
 	return op
 }

@@ -206,6 +206,19 @@ func TestRun(t *testing.T) {
 				v["cpu-ns/op"] = 2000 // 0.2 of gorilla, whose floor is 0.05
 			}
 		}), 1, []string{"0.20!", "encrypted: DecodeView + Get / Decode"}},
+		{"seal floor above the raw target", nil, synthetic(func(name string, v map[string]float64) {
+			if name == "BenchmarkPayload/seed/cookiecodec-signed/seal" {
+				v["cpu-ns/op"] = 800 // 1.6 of raw-hmac (500), whose floor is 1.8 of it
+			}
+		}), 0, []string{"1.60?", "signed Seal / HMAC-SHA256", "FLOOR", "header a token authenticates"}},
+		{"seal misses a target its floor meets", nil, synthetic(func(name string, v map[string]float64) {
+			switch name {
+			case "BenchmarkPayload/seed/cookiecodec-signed/seal":
+				v["cpu-ns/op"] = 800
+			case "BenchmarkSession/seed/floor-signed/encode":
+				v["cpu-ns/op"] = 600
+			}
+		}), 1, []string{"1.60!", "signed Seal / HMAC-SHA256"}},
 		{"slow flask", nil, synthetic(func(name string, v map[string]float64) {
 			if name == "BenchmarkSession/seed/flask/encode" {
 				v["cpu-ns/op"] = 3500
