@@ -119,33 +119,35 @@ func (d *decoder) textString(n uint64) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	rest := d.text[d.off:]
-	s := rest[:l]
-	if !shortASCII(rest, l) && !validText(s) {
+	s := d.text[d.off : d.off+l]
+	if !d.shortASCII(l) && !validText(s) {
 		return "", fmt.Errorf("text at offset %d is not valid UTF-8", d.off)
 	}
 	d.off += l
 	return s, nil
 }
 
-// shortASCII reports whether the first l bytes of rest, which holds at
-// least l, are at most 16 and all ASCII, checked by one or two word loads
-// when rest holds eight bytes or more: the common map key or short string,
-// without a loop over its bytes. False means only that validText must
-// decide.
-func shortASCII(rest string, l int) bool {
-	if l > 16 || len(rest) < 8 {
+// shortASCII reports whether the l bytes at d.off are at most 16, all
+// ASCII, and within a payload of at least eight bytes from d.off: the
+// common map key or short string, checked by one or two word loads rather
+// than a byte at a time. False means only that validText must decide. It
+// reads the payload as bytes, not as d.text: binary.LittleEndian's loads
+// keep it small enough to inline.
+func (d *decoder) shortASCII(l int) bool {
+	if l > 16 || len(d.p)-d.off < 8 {
 		return false
 	}
-	w := le64(rest)
+	p := d.p[d.off:]
+	w := binary.LittleEndian.Uint64(p)
 	if l <= 8 {
-		// The shift is 64 - 8*l masked to six bits, which the compiler
-		// then needs no check for: l == 0 keeps the whole word, which
-		// may fail the check but never wrongly passes it.
+		// The shift is 64 - 8*l masked to six bits, which spares the
+		// compiler's check for a count of 64 or more: l == 0 keeps the
+		// whole word, which may fail the check but never wrongly passes.
 		w &= ^uint64(0) >> ((64 - 8*l) & 63)
 	} else {
-		// The last eight of the l bytes, which overlap the first word.
-		w |= le64(rest[l-8:])
+		// The last eight of the l bytes, which length has checked are
+		// in the payload; they overlap the first word.
+		w |= binary.LittleEndian.Uint64(p[l-8:])
 	}
 	return w&hi8 == 0
 }
