@@ -4,11 +4,16 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/cookiecodec/cookiecodec"
+	"github.com/cookiecodec/cookiecodec/examples/login/loginapp"
+	"github.com/cookiecodec/cookiecodec/flask"
 	"github.com/cookiecodec/cookiecodec/gorilla"
 	"github.com/cookiecodec/cookiecodec/httpsession"
 	"github.com/gorilla/securecookie"
@@ -122,5 +127,101 @@ func TestMigrateGorillaSubject(t *testing.T) {
 	}
 	if st, loadErr, _, _ = visit(nativeCookie); st != httpsession.RejectedCookie || !errors.Is(loadErr, httpsession.ErrRevoked) {
 		t.Errorf("the migrated session after a second revocation: %v, %v; want rejected, ErrRevoked", st, loadErr)
+	}
+}
+
+// TestMigrateFlaskSubject checks Legacy.Subject with cookies of a real
+// Flask: a login on the Flask application made before the user was
+// logged out everywhere does not come back through the Go one, and a
+// login made after it is migrated with its subject, so that the next
+// revocation reaches it.
+func TestMigrateFlaskSubject(t *testing.T) {
+	forEachFlask(t, testMigrateFlaskSubject)
+}
+
+func testMigrateFlaskSubject(t *testing.T, python string) {
+	const secret = "the Flask app's SECRET_KEY"
+	flaskCodec, err := flask.New(flask.Options{SecretKeys: [][]byte{[]byte(secret)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ring, err := cookiecodec.NewKeyring(cookiecodec.GenerateKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	native, err := cookiecodec.New(ring, cookiecodec.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rv, err := httpsession.NewRevoker(httpsession.NewMemoryStore(), httpsession.RevokerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec loadRecorder
+	h, err := loginapp.New(native, httpsession.Options{
+		Insecure:   true, // the test serves plain HTTP on 127.0.0.1
+		CookieName: "go-session",
+		Revoker:    rv,
+		Legacy: []httpsession.Legacy{{Decoder: flaskCodec, CookieName: "session",
+			// The Flask app keeps the user's name, the Go one's subject.
+			Subject: func(s cookiecodec.Session) string { v, _ := s["username"].(string); return v }}},
+		OnLoad: rec.onLoad,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	goSrv := httptest.NewServer(h)
+	defer goSrv.Close()
+	flaskURL := startFlaskLogin(t, python, secret)
+	flaskLogin := func() *sharedClient {
+		t.Helper()
+		jar, err := cookiejar.New(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := &sharedClient{t: t, c: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
+		c.do("POST", flaskURL+"/login", url.Values{"client_name": {"Harry"}, "pwd": {"12345678"}})
+		if got := c.status(flaskURL + "/"); got != loggedInText {
+			t.Fatalf("Flask after logging in: %q", got)
+		}
+		return c
+	}
+
+	laptop := flaskLogin()
+	if err := rv.Revoke(context.Background(), "Harry"); err != nil {
+		t.Fatal(err)
+	}
+	if got := laptop.status(goSrv.URL + "/"); got != loggedOutText {
+		t.Errorf("Go with a Flask login from before the revocation: %q, want %q", got, loggedOutText)
+	}
+	if st, names := rec.last(); st != httpsession.RejectedCookie || !slices.Equal(names, []string{"session"}) {
+		t.Errorf("Go with a Flask login from before the revocation: %v with cookies %v, want session rejected", st, names)
+	}
+
+	// itsdangerous's timestamps are whole seconds: a cookie of the
+	// revocation's second dates from before it.
+	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
+	phone := flaskLogin()
+	if got := phone.status(goSrv.URL + "/"); got != loggedInText {
+		t.Errorf("Go with a Flask login from after the revocation: %q, want %q", got, loggedInText)
+	}
+	if st, _ := rec.last(); st != httpsession.MigratedCookie {
+		t.Errorf("Go with a Flask login from after the revocation: %v, want migrated", st)
+	}
+	if got := phone.status(goSrv.URL + "/"); got != loggedInText {
+		t.Errorf("the migrated session: %q, want %q", got, loggedInText)
+	}
+	if st, names := rec.last(); st != httpsession.ValidCookie || !slices.Equal(names, []string{"go-session"}) {
+		t.Errorf("the migrated session: %v with cookies %v, want a valid go-session alone", st, names)
+	}
+	time.Sleep(time.Millisecond)
+	if err := rv.Revoke(context.Background(), "Harry"); err != nil {
+		t.Fatal(err)
+	}
+	if got := phone.status(goSrv.URL + "/"); got != loggedOutText {
+		t.Errorf("the migrated session after a second revocation: %q, want %q", got, loggedOutText)
+	}
+	if st, _ := rec.last(); st != httpsession.RejectedCookie {
+		t.Errorf("the migrated session after a second revocation: %v, want rejected", st)
 	}
 }
