@@ -1,7 +1,6 @@
 package main
 
 import (
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -9,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cookiecodec/cookiecodec"
+	"github.com/cookiecodec/cookiecodec/examples/login/loginapp"
 )
 
 func TestKeyring(t *testing.T) {
@@ -29,10 +29,10 @@ func TestKeyring(t *testing.T) {
 			t.Setenv(cookiecodec.EnvKeys, tc.keys)
 			t.Setenv(cookiecodec.EnvKeyFile, "")
 			var stderr strings.Builder
-			ring, err := keyring(&stderr)
+			ring, err := loginapp.Keyring(&stderr)
 			if tc.wantErr {
 				if err == nil || strings.Contains(err.Error(), tc.keys) {
-					t.Errorf("keyring() err = %v, want an error without the key text", err)
+					t.Errorf("Keyring() err = %v, want an error without the key text", err)
 				}
 				return
 			}
@@ -43,7 +43,7 @@ func TestKeyring(t *testing.T) {
 				t.Errorf("stderr = %q, want %q", stderr.String(), tc.wantStderr)
 			}
 			if tc.wantID != 0 && (ring.Primary().ID() != tc.wantID || ring.Len() != 2) {
-				t.Errorf("keyring() = %v, want primary %s and one decode-only key", ring, tc.wantID)
+				t.Errorf("Keyring() = %v, want primary %s and one decode-only key", ring, tc.wantID)
 			}
 		})
 	}
@@ -86,11 +86,11 @@ func TestNewHandlerCookie(t *testing.T) {
 
 func TestParseFlags(t *testing.T) {
 	c, ok := parseFlags(nil, new(strings.Builder))
-	if !ok || c.idle != 30*time.Minute || c.absolute != 30*24*time.Hour || c.secure || c.addr != "localhost:8080" {
+	if !ok || c.IdleTimeout != 30*time.Minute || c.AbsoluteTimeout != 30*24*time.Hour || c.Secure || c.Addr != "localhost:8080" {
 		t.Errorf("defaults = %+v, want localhost:8080, not secure, idle 30m, absolute 720h", c)
 	}
 	c, ok = parseFlags([]string{"-idle-timeout", "5m", "-absolute-timeout", "8h", "-tls-cert", "c.pem", "-tls-key", "k.pem"}, new(strings.Builder))
-	if !ok || c.idle != 5*time.Minute || c.absolute != 8*time.Hour || !c.secure {
+	if !ok || c.IdleTimeout != 5*time.Minute || c.AbsoluteTimeout != 8*time.Hour || !c.Secure {
 		t.Errorf("parseFlags = %+v, want idle 5m, absolute 8h, secure with TLS files", c)
 	}
 	for _, args := range [][]string{
@@ -133,27 +133,6 @@ func TestRunUsage(t *testing.T) {
 		var stderr strings.Builder
 		if code := run(args, &stderr); code != 2 || !strings.Contains(stderr.String(), "usage: login") {
 			t.Errorf("run(%q) = %d, stderr %q, want 2 and the usage", args, code, stderr.String())
-		}
-	}
-}
-
-func TestServerURL(t *testing.T) {
-	for _, tc := range []struct {
-		addr, listening, want string
-	}{
-		{"localhost:8080", "127.0.0.1:8080", "http://localhost:8080/"},
-		{"localhost:0", "127.0.0.1:41234", "http://localhost:41234/"},
-		{":8080", "[::]:8080", "http://localhost:8080/"},
-		{"0.0.0.0:8080", "0.0.0.0:8080", "http://localhost:8080/"},
-		{"192.0.2.1:80", "192.0.2.1:80", "http://192.0.2.1:80/"},
-		{"[::1]:8080", "[::1]:8080", "http://[::1]:8080/"},
-	} {
-		ln, err := net.ResolveTCPAddr("tcp", tc.listening)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := serverURL(config{addr: tc.addr}, ln); got != tc.want {
-			t.Errorf("serverURL(%q, %s) = %q, want %q", tc.addr, tc.listening, got, tc.want)
 		}
 	}
 }

@@ -9,17 +9,16 @@
 //	go run ./cmd/login -redis localhost:6379 -addr localhost:8081 &
 //
 // Without -redis it keeps revocations in memory, as examples/login does.
-// It serves plain HTTP on a loopback address only, for a demonstration on
-// one machine; the demo user is Harry, password 12345678.
+// It takes the flags of examples/login too: -secure, -tls-cert and
+// -tls-key, -idle-timeout and -absolute-timeout. The demo user is Harry,
+// password 12345678.
 package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"time"
@@ -36,13 +35,16 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stderr))
 }
 
-const usage = `usage: login [-addr host:port] [-redis host:port]
+const usage = `usage: login [-redis host:port] [-addr host:port] [-secure | -tls-cert FILE -tls-key FILE]
+             [-idle-timeout D] [-absolute-timeout D]
 
-Serves the login example on plain HTTP on a loopback address, with "Log out
-everywhere" revoking the user's sessions in Redis (-redis) or in memory.
-Keys come from %s or %s, or are generated fresh; instances
-share sessions and revocations when they share the keys and the Redis.
-Log in as Harry, password 12345678.
+Serves the login example, with "Log out everywhere" revoking the user's
+sessions in Redis (-redis) or in memory. Keys come from %s or
+%s, or are generated fresh; instances share sessions and
+revocations when they share the keys and the Redis. Log in as Harry,
+password 12345678.
+
+%s
 
 Exit status: 2 for a usage or configuration error, 1 if Redis cannot be
 reached at start or the server fails.
@@ -55,10 +57,11 @@ const redisTimeout = 2 * time.Second
 func run(args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("login", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	addr := fs.String("addr", "localhost:8080", "listen on `host:port`, a loopback address")
+	var srv loginapp.Server
+	srv.Flags(fs)
 	redisAddr := fs.String("redis", "", "keep revocations in the Redis server at `host:port` (default: in memory)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, usage, cookiecodec.EnvKeys, cookiecodec.EnvKeyFile)
+		fmt.Fprintf(stderr, usage, cookiecodec.EnvKeys, cookiecodec.EnvKeyFile, loginapp.ServerUsage)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -68,45 +71,26 @@ func run(args []string, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
+	if err := srv.Check(); err != nil {
+		fmt.Fprintf(stderr, "login: error: %v\n", err)
+		return 2
+	}
 	store, closeStore, err := openStore(*redisAddr)
 	if err != nil {
 		fmt.Fprintf(stderr, "login: error: %v\n", err)
 		return 1
 	}
 	defer closeStore()
-	handler, err := newHandler(store, stderr)
+	handler, err := newHandler(srv, store, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "login: error: %v\n", err)
-		return 2
-	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		fmt.Fprintf(stderr, "login: error: %v\n", err)
-		return 1
-	}
-	if tcp, ok := ln.Addr().(*net.TCPAddr); !ok || !tcp.IP.IsLoopback() {
-		ln.Close()
-		fmt.Fprintf(stderr, "login: error: %s is not a loopback address: the cookies are not Secure and would travel unencrypted\n", ln.Addr())
-		fmt.Fprintln(stderr, "login: hint: listen on localhost; examples/login can serve HTTPS")
 		return 2
 	}
 	where := "memory"
 	if *redisAddr != "" {
 		where = "Redis at " + *redisAddr
 	}
-	fmt.Fprintf(stderr, "login: serving on http://%s/ (user Harry, password 12345678), revocations in %s\n", ln.Addr(), where)
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-	}
-	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		fmt.Fprintf(stderr, "login: error: %v\n", err)
-		return 1
-	}
-	return 0
+	return srv.Serve(handler, stderr, ", revocations in "+where)
 }
 
 // openStore returns the revocation store: Redis at addr, checked to
@@ -132,15 +116,8 @@ func openStore(addr string) (httpsession.RevocationStore, func(), error) {
 
 // newHandler builds the application with keys from the environment, or a
 // fresh key, saying so on stderr, and revocations in store.
-func newHandler(store httpsession.RevocationStore, stderr io.Writer) (http.Handler, error) {
-	var ring *cookiecodec.Keyring
-	var err error
-	if os.Getenv(cookiecodec.EnvKeys) != "" || os.Getenv(cookiecodec.EnvKeyFile) != "" {
-		ring, err = cookiecodec.KeyringFromEnv()
-	} else {
-		fmt.Fprintf(stderr, "login: %s is not set: using a fresh random key, which no other instance shares\n", cookiecodec.EnvKeys)
-		ring, err = cookiecodec.NewKeyring(cookiecodec.GenerateKey())
-	}
+func newHandler(srv loginapp.Server, store httpsession.RevocationStore, stderr io.Writer) (http.Handler, error) {
+	ring, err := loginapp.Keyring(stderr)
 	if err != nil {
 		return nil, err
 	}
@@ -152,9 +129,5 @@ func newHandler(store httpsession.RevocationStore, stderr io.Writer) (http.Handl
 	if err != nil {
 		return nil, err
 	}
-	return loginapp.New(codec, httpsession.Options{
-		Insecure: true, // plain HTTP on a loopback address only, as run checks
-		Chunked:  true, // for the notes demo
-		Revoker:  revoker,
-	})
+	return loginapp.New(codec, srv.SessionOptions(revoker))
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cookiecodec/cookiecodec"
+	"github.com/cookiecodec/cookiecodec/examples/login/loginapp"
 	"github.com/cookiecodec/cookiecodec/httpsession"
 	"github.com/cookiecodec/cookiecodec/redisstore/internal/redistest"
 )
@@ -90,7 +91,7 @@ func TestTwoInstances(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(closeStore)
-		h, err := newHandler(store, io.Discard)
+		h, err := newHandler(loginapp.Server{}, store, io.Discard)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -143,6 +144,8 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"extra"}, 2, "usage: login"},
 		{[]string{"-redis", dead}, 1, "does not answer"},
 		{[]string{"-addr", "0.0.0.0:0"}, 2, "not a loopback address"},
+		{[]string{"-tls-cert", "c.pem"}, 2, "-tls-cert and -tls-key go together"},
+		{[]string{"-idle-timeout", "2h", "-absolute-timeout", "1h"}, 2, "IdleTimeout"},
 	} {
 		var stderr strings.Builder
 		if code := run(tc.args, &stderr); code != tc.code || !strings.Contains(stderr.String(), tc.want) {
