@@ -13,7 +13,6 @@ import (
 
 	"github.com/cookiecodec/cookiecodec"
 	"github.com/cookiecodec/cookiecodec/examples/login/loginapp"
-	"github.com/cookiecodec/cookiecodec/flask"
 	"github.com/cookiecodec/cookiecodec/gorilla"
 	"github.com/cookiecodec/cookiecodec/httpsession"
 	"github.com/gorilla/securecookie"
@@ -44,14 +43,7 @@ func TestMigrateGorillaSubject(t *testing.T) {
 		return cs[0]
 	}
 
-	ring, err := cookiecodec.NewKeyring(cookiecodec.GenerateKey())
-	if err != nil {
-		t.Fatal(err)
-	}
-	native, err := cookiecodec.New(ring, cookiecodec.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	native := newNativeCodec(t, cookiecodec.Options{})
 	legacy, err := gorilla.New(gorilla.Options{Keys: []gorilla.KeyPair{{HashKey: hashKey, BlockKey: blockKey}}})
 	if err != nil {
 		t.Fatal(err)
@@ -141,18 +133,8 @@ func TestMigrateFlaskSubject(t *testing.T) {
 
 func testMigrateFlaskSubject(t *testing.T, python string) {
 	const secret = "the Flask app's SECRET_KEY"
-	flaskCodec, err := flask.New(flask.Options{SecretKeys: [][]byte{[]byte(secret)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ring, err := cookiecodec.NewKeyring(cookiecodec.GenerateKey())
-	if err != nil {
-		t.Fatal(err)
-	}
-	native, err := cookiecodec.New(ring, cookiecodec.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	flaskCodec := newFlaskCodec(t, []byte(secret))
+	native := newNativeCodec(t, cookiecodec.Options{})
 	rv, err := httpsession.NewRevoker(httpsession.NewMemoryStore(), httpsession.RevokerOptions{})
 	if err != nil {
 		t.Fatal(err)

@@ -21,12 +21,25 @@ import (
 
 	"github.com/cookiecodec/cookiecodec"
 	"github.com/cookiecodec/cookiecodec/examples/login/loginapp"
-	"github.com/cookiecodec/cookiecodec/flask"
 	"github.com/cookiecodec/cookiecodec/gorilla"
 	"github.com/cookiecodec/cookiecodec/httpsession"
 	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
 )
+
+// newNativeCodec returns a codec of one fresh key.
+func newNativeCodec(t *testing.T, opts cookiecodec.Options) *cookiecodec.Codec {
+	t.Helper()
+	ring, err := cookiecodec.NewKeyring(cookiecodec.GenerateKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := cookiecodec.New(ring, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
 
 // loadRecorder keeps what Options.OnLoad saw and the names of the cookies
 // each request carried.
@@ -112,14 +125,7 @@ func TestMigrateFromGorillaSessions(t *testing.T) {
 	})
 
 	// The application after it: httpsession over the native codec.
-	ring, err := cookiecodec.NewKeyring(cookiecodec.GenerateKey())
-	if err != nil {
-		t.Fatal(err)
-	}
-	native, err := cookiecodec.New(ring, cookiecodec.Options{Encrypt: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	native := newNativeCodec(t, cookiecodec.Options{Encrypt: true})
 	legacy, err := gorilla.New(gorilla.Options{Keys: []gorilla.KeyPair{{HashKey: hashKey, BlockKey: blockKey}}})
 	if err != nil {
 		t.Fatal(err)
@@ -185,18 +191,8 @@ func TestMigrateFromFlask(t *testing.T) {
 
 func testMigrateFromFlask(t *testing.T, python string) {
 	const secret = "the Flask app's SECRET_KEY"
-	flaskCodec, err := flask.New(flask.Options{SecretKeys: [][]byte{[]byte(secret)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ring, err := cookiecodec.NewKeyring(cookiecodec.GenerateKey())
-	if err != nil {
-		t.Fatal(err)
-	}
-	native, err := cookiecodec.New(ring, cookiecodec.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	flaskCodec := newFlaskCodec(t, []byte(secret))
+	native := newNativeCodec(t, cookiecodec.Options{})
 	var rec loadRecorder
 	h, err := loginapp.New(native, httpsession.Options{
 		Insecure:   true, // the test serves plain HTTP on 127.0.0.1
