@@ -189,7 +189,15 @@ func (m *Middleware) readCookie(rc *requestCookies) (value string, present bool,
 		if !ok {
 			return "", true, fmt.Errorf("%w: chunk %d of %d is missing", cookiecodec.ErrInvalid, i+1, n)
 		}
+		if v == "" {
+			return "", true, fmt.Errorf("%w: chunk %d of %d is empty", cookiecodec.ErrInvalid, i+1, n)
+		}
 		size += len(v)
+	}
+	// split never writes an empty chunk: one is a cookie cut short or
+	// made by hand.
+	if rest == "" {
+		return "", true, fmt.Errorf("%w: chunk 1 of %d is empty", cookiecodec.ErrInvalid, n)
 	}
 	var b strings.Builder
 	b.Grow(size)

@@ -162,6 +162,11 @@ func TestChunkReadErrors(t *testing.T) {
 		}},
 		{"count too large", []*http.Cookie{{Name: "session", Value: "9~" + full[0].Value[2:]}, full[1], full[2]}},
 		{"count of one", []*http.Cookie{{Name: "session", Value: "1~" + full[0].Value[2:]}}},
+		// Whole tokens, with an empty chunk put in: split never writes one.
+		{"empty middle chunk", []*http.Cookie{{Name: "session", Value: "4~" + full[0].Value[2:]}, full[1],
+			{Name: "session.2", Value: ""}, {Name: "session.3", Value: full[2].Value}}},
+		{"empty first chunk", []*http.Cookie{{Name: "session", Value: "4~"}, {Name: "session.1", Value: full[0].Value[2:]},
+			{Name: "session.2", Value: full[1].Value}, {Name: "session.3", Value: full[2].Value}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var hookErr error

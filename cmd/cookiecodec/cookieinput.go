@@ -142,10 +142,6 @@ func pickCookie(input, name string) (picked, error) {
 	if len(chunkIDs) > 0 && chunkIDs[len(chunkIDs)-1] >= n {
 		return picked{}, fmt.Errorf("chunk %s.%d is extra: cookie %q says it has %d chunks, the last of them %s.%d", name, chunkIDs[len(chunkIDs)-1], name, n, name, n-1)
 	}
-	// httpsession never writes an empty chunk: one is a cookie cut short.
-	if rest == "" {
-		return picked{}, fmt.Errorf("cookie %q holds only its chunk count, the first of its %d chunks is empty", name, n)
-	}
 	var b strings.Builder
 	b.WriteString(rest)
 	for i := 1; i < n; i++ {
@@ -153,10 +149,14 @@ func pickCookie(input, name string) (picked, error) {
 		if !ok {
 			return picked{}, fmt.Errorf("chunk %s.%d of the %d that cookie %q says it has is missing from the %s", name, i, n, name, from)
 		}
+		// httpsession never writes an empty chunk, and rejects one.
 		if v == "" {
 			return picked{}, fmt.Errorf("chunk %s.%d of cookie %q is empty in the %s", name, i, name, from)
 		}
 		b.WriteString(v)
+	}
+	if rest == "" {
+		return picked{}, fmt.Errorf("cookie %q holds only its chunk count, the first of its %d chunks is empty", name, n)
 	}
 	p.value, p.chunks = hide(b.String()), n
 	return p, nil

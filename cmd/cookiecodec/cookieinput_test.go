@@ -55,6 +55,7 @@ func TestPickCookie(t *testing.T) {
 		{"chunk of unchunked", "Cookie: session=AQ; session.1=AB", "session", picked{}, `the Cookie header holds chunk session.1, but cookie "session" does not start with a chunk count`},
 		{"only chunk missing", "Cookie: session=2~AQ", "session", picked{}, `chunk session.1 of the 2 that cookie "session" says it has is missing`},
 		{"first chunk empty", "Cookie: session=2~; session.1=AB", "session", picked{}, `cookie "session" holds only its chunk count, the first of its 2 chunks is empty`},
+		{"count alone", "Cookie: session=2~", "session", picked{}, `chunk session.1 of the 2 that cookie "session" says it has is missing`},
 		{"chunk empty", "Cookie: session=3~AQ; session.1=; session.2=CD", "session", picked{}, `chunk session.1 of cookie "session" is empty in the Cookie header`},
 		{"one chunk", "Cookie: session=1~AQ", "session", picked{}, `cookie "session" claims 1 chunk, and a chunked cookie has 2 to 99`},
 		{"not found", "a=1; b=2", "session", picked{}, `no cookie named "session" in the cookie list (it has "a", "b")`},
