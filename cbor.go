@@ -208,25 +208,31 @@ func keyPrefix(k string) uint64 {
 	return 0
 }
 
-// be64, be32, le64 and le32 read the first bytes of s as an integer. The
-// compiler makes each one load.
+// be64 returns the first eight bytes of s as a big-endian integer. The
+// compiler makes it one load.
 func be64(s string) uint64 {
 	_ = s[7]
 	return uint64(s[7]) | uint64(s[6])<<8 | uint64(s[5])<<16 | uint64(s[4])<<24 |
 		uint64(s[3])<<32 | uint64(s[2])<<40 | uint64(s[1])<<48 | uint64(s[0])<<56
 }
 
+// be32 returns the first four bytes of s as a big-endian integer, widened
+// for keyPrefix to shift into place. The compiler makes it one load.
 func be32(s string) uint64 {
 	_ = s[3]
 	return uint64(s[3]) | uint64(s[2])<<8 | uint64(s[1])<<16 | uint64(s[0])<<24
 }
 
+// le64 returns the first eight bytes of s as a little-endian integer. The
+// compiler makes it one load.
 func le64(s string) uint64 {
 	_ = s[7]
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
+// le32 returns the first four bytes of s as a little-endian integer. The
+// compiler makes it one load.
 func le32(s string) uint32 {
 	_ = s[3]
 	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24

@@ -12,20 +12,24 @@ import "time"
 // of fraction.
 const rfc3339Len = len("2006-01-02T15:04:05.999999999Z")
 
-// appendRFC3339 appends t, which is in UTC, in years 0 to 9999, and not a
-// whole second, as time.RFC3339Nano prints it. The date comes from the
-// Unix seconds by the civil-from-days method of Howard Hinnant's
-// "chrono-Compatible Low-Level Date Algorithms", in unsigned arithmetic
-// over days counted from 1 March of the year -400 (a multiple of 400
-// years before year 0, so that every day in range is positive): t.Date
-// and t.Clock together cost five times as much.
+// Days are counted from 1 March of the year -400 in the arithmetic of
+// appendRFC3339 and parseRFC3339: a multiple of 400 years before year 0, so
+// that every day in range is positive, and a year that starts after its
+// leap day.
+const (
+	secsPerDay  = 86400
+	daysPer400y = 146097
+	// epochDays is the days from 1 March -400 to 1 January 1970.
+	epochDays = 719468 + daysPer400y
+)
+
+// appendRFC3339 appends t, which is in UTC, in years 0 to 9999 (it panics
+// on a later year), and not a whole second, as time.RFC3339Nano prints it.
+// The date comes from the Unix seconds by the civil-from-days method of
+// Howard Hinnant's "chrono-Compatible Low-Level Date Algorithms", in
+// unsigned arithmetic: t.Date and t.Clock together cost five times as
+// much.
 func appendRFC3339(dst []byte, t time.Time) []byte {
-	const (
-		secsPerDay = 86400
-		// The days from 1 March -400 to 1 January 1970.
-		epochDays   = 719468 + 146097
-		daysPer400y = 146097
-	)
 	// unixYear0 <= t.Unix() makes u positive.
 	u := uint64(t.Unix() + epochDays*secsPerDay)
 	days, secs := u/secsPerDay, u%secsPerDay
@@ -112,8 +116,8 @@ func parseRFC3339(s string) (time.Time, bool) {
 	mp := uint64(mo+9) % 12 // month from March
 	doy := (153*mp+2)/5 + uint64(d) - 1
 	doe := 365*yoe + yoe/4 - yoe/100 + doy
-	days := int64(era*146097+doe) - (719468 + 146097)
-	unix := days*86400 + int64(3600*h+60*mi+sec)
+	days := int64(era*daysPer400y+doe) - epochDays
+	unix := days*secsPerDay + int64(3600*h+60*mi+sec)
 	return time.Unix(unix, int64(ns)).UTC(), true
 }
 

@@ -90,7 +90,7 @@ func TestParseFlags(t *testing.T) {
 		t.Errorf("defaults = %+v, want localhost:8080, not secure, idle 30m, absolute 720h", c)
 	}
 	c, ok = parseFlags([]string{"-idle-timeout", "5m", "-absolute-timeout", "8h", "-tls-cert", "c.pem", "-tls-key", "k.pem"}, new(strings.Builder))
-	if !ok || c.IdleTimeout != 5*time.Minute || c.AbsoluteTimeout != 8*time.Hour || !c.Secure {
+	if !ok || c.IdleTimeout != 5*time.Minute || c.AbsoluteTimeout != 8*time.Hour || c.SessionOptions(nil).Insecure {
 		t.Errorf("parseFlags = %+v, want idle 5m, absolute 8h, secure with TLS files", c)
 	}
 	for _, args := range [][]string{

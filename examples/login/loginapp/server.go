@@ -26,10 +26,11 @@ const (
 type Server struct {
 	Addr string
 	// Secure makes the cookies Secure, for clients that reach the server
-	// over HTTPS, through a proxy that terminates TLS or with TLSCert and
-	// TLSKey.
-	Secure          bool
-	TLSCert, TLSKey string // serve HTTPS with these PEM files
+	// over HTTPS through a proxy that terminates TLS.
+	Secure bool
+	// TLSCert and TLSKey, PEM files, make the server serve HTTPS itself,
+	// with Secure cookies.
+	TLSCert, TLSKey string
 	IdleTimeout     time.Duration
 	AbsoluteTimeout time.Duration
 }
@@ -51,20 +52,20 @@ func (s *Server) Flags(fs *flag.FlagSet) {
 	fs.DurationVar(&s.AbsoluteTimeout, "absolute-timeout", DefaultAbsoluteTimeout, "log out every session `duration` after its login (0: never)")
 }
 
-// Check reports what is wrong with the values the flags set, and makes the
-// cookies Secure when s serves HTTPS itself.
+// Check reports what is wrong with the values the flags set.
 func (s *Server) Check() error {
 	if (s.TLSCert == "") != (s.TLSKey == "") {
 		return errors.New("-tls-cert and -tls-key go together")
-	}
-	if s.TLSCert != "" {
-		s.Secure = true
 	}
 	if s.IdleTimeout < 0 || s.AbsoluteTimeout < 0 {
 		return errors.New("timeouts cannot be negative")
 	}
 	return nil
 }
+
+// secure reports whether the cookies are Secure: with Secure, or when s
+// serves HTTPS itself.
+func (s *Server) secure() bool { return s.Secure || s.TLSCert != "" }
 
 // SessionOptions returns the options of the login session that s chose,
 // with "Log out everywhere" revoking in revoker.
@@ -74,7 +75,7 @@ func (s *Server) SessionOptions(revoker *httpsession.Revoker) httpsession.Option
 		// Without Secure the cookies cannot be Secure over plain HTTP
 		// (Chromium keeps Secure cookies from http://localhost, but other
 		// browsers drop them); Serve refuses that off localhost.
-		Insecure:        !s.Secure,
+		Insecure:        !s.secure(),
 		IdleTimeout:     s.IdleTimeout,
 		AbsoluteTimeout: s.AbsoluteTimeout,
 		// For the notes demo, which stores a session too large for one
@@ -93,7 +94,7 @@ func (s *Server) Serve(h http.Handler, stderr io.Writer, about string) int {
 		fmt.Fprintf(stderr, "login: error: %v\n", err)
 		return 1
 	}
-	if !s.Secure && !isLoopback(ln.Addr()) {
+	if !s.secure() && !isLoopback(ln.Addr()) {
 		ln.Close()
 		fmt.Fprintf(stderr, "login: error: %s is not a loopback address: cookies that are not Secure would travel unencrypted\n", ln.Addr())
 		fmt.Fprintln(stderr, "login: hint: listen on localhost, or put the server behind HTTPS and pass -secure (or -tls-cert and -tls-key)")

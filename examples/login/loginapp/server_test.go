@@ -30,9 +30,11 @@ func TestServerURL(t *testing.T) {
 		if tc.tls {
 			s.TLSCert, s.TLSKey = "c.pem", "k.pem"
 		}
-		if got := s.URL(ln); got != tc.want {
-			t.Errorf("URL of %q listening on %s = %q, want %q", tc.addr, tc.listening, got, tc.want)
-		}
+		t.Run(tc.addr, func(t *testing.T) {
+			if got := s.URL(ln); got != tc.want {
+				t.Errorf("URL of %q listening on %s = %q, want %q", tc.addr, tc.listening, got, tc.want)
+			}
+		})
 	}
 }
 
@@ -48,8 +50,8 @@ func TestServerCheck(t *testing.T) {
 		return s, s.Check()
 	}
 	s, err := parse("-tls-cert", "c.pem", "-tls-key", "k.pem", "-idle-timeout", "5m")
-	if err != nil || !s.Secure || s.IdleTimeout != 5*time.Minute || s.AbsoluteTimeout != DefaultAbsoluteTimeout {
-		t.Errorf("with TLS files: %+v, %v; want Secure, idle 5m, the default absolute timeout", s, err)
+	if err != nil || s.IdleTimeout != 5*time.Minute || s.AbsoluteTimeout != DefaultAbsoluteTimeout {
+		t.Errorf("with TLS files: %+v, %v; want idle 5m, the default absolute timeout", s, err)
 	}
 	opts := s.SessionOptions(nil)
 	if opts.Insecure || opts.IdleTimeout != 5*time.Minute || opts.AbsoluteTimeout != DefaultAbsoluteTimeout || !opts.Chunked {
@@ -57,6 +59,9 @@ func TestServerCheck(t *testing.T) {
 	}
 	if s, _ := parse(); !s.SessionOptions(nil).Insecure {
 		t.Error("SessionOptions without -secure: cookies Secure, want them not")
+	}
+	if s, _ := parse("-secure"); s.SessionOptions(nil).Insecure {
+		t.Error("SessionOptions with -secure: cookies not Secure")
 	}
 	for _, args := range [][]string{{"-tls-key", "k.pem"}, {"-absolute-timeout", "-1h"}} {
 		if _, err := parse(args...); err == nil {

@@ -338,18 +338,18 @@ func tableRows(r *results) []row {
 	// The raw pipelines authenticate only the payload; a v1 token also
 	// authenticates its label, name and header, which on a small payload
 	// is one more SHA-256 block. The session floor does exactly a token's
-	// cryptography (the view floor: verify and copy the payload out), so
-	// where it misses the raw target, the format does, not the code.
-	for _, f := range []struct{ mode, op, raw, label string }{
-		{"signed", "seal", "raw-hmac", "HMAC-SHA256"}, {"signed", "open", "raw-hmac", "HMAC-SHA256"},
-		{"encrypted", "seal", "raw-xchacha", "XChaCha20-Poly1305"}, {"encrypted", "open", "raw-xchacha", "XChaCha20-Poly1305"},
+	// cryptography (for Open, the view floor: verify, copy the payload out
+	// and box the one value read, a little more than Open), so where it
+	// misses the raw target, the format does, not the code.
+	for _, f := range []struct{ mode, op, floorOp, raw, label string }{
+		{"signed", "seal", "encode", "raw-hmac", "HMAC-SHA256"}, {"signed", "open", "view", "raw-hmac", "HMAC-SHA256"},
+		{"encrypted", "seal", "encode", "raw-xchacha", "XChaCha20-Poly1305"}, {"encrypted", "open", "view", "raw-xchacha", "XChaCha20-Poly1305"},
 	} {
-		floorOp := map[string]string{"seal": "encode", "open": "view"}[f.op]
 		rows = append(rows, row{
 			label:  fmt.Sprintf("%s %s / %s", f.mode, opName(f.op), f.label),
 			value:  ratio(payload(cc+f.mode, f.op, unitTime), payload(f.raw, f.op, unitTime)),
 			target: atMost(rawTarget), format: ratioFmt,
-			reference: ratio(session(floor+f.mode, floorOp, unitTime), payload(f.raw, f.op, unitTime)),
+			reference: ratio(session(floor+f.mode, f.floorOp, unitTime), payload(f.raw, f.op, unitTime)),
 			refLabel:  "FLOOR",
 		})
 	}
