@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/cookiecodec/cookiecodec"
 )
@@ -72,6 +73,34 @@ func TestPerfSessionContestants(t *testing.T) {
 					t.Errorf("decoded session re-marshals to %x, %v; want %x", p, err, want)
 				}
 			})
+		}
+	}
+}
+
+// TestFloorChecksAge checks that the floor rejects a token issued longer
+// ago than the default max_age or later than the skew allows, as a decoder
+// of the format must: the floor pays for the clock read.
+func TestFloorChecksAge(t *testing.T) {
+	now := time.Now().Unix()
+	maxAge, skew := int64(cookiecodec.DefaultMaxAge/time.Second), int64(cookiecodec.DefaultSkew/time.Second)
+	for _, encrypt := range []bool{false, true} {
+		f := newFloor(encrypt, typicalSession())
+		for _, tc := range []struct {
+			issuedAt int64
+			ok       bool
+		}{
+			{now, true},
+			{now - maxAge + 60, true},
+			{now - maxAge - 60, false},
+			{now + skew + 60, false},
+		} {
+			value := f.sealAt(cookieName, tc.issuedAt)
+			if _, err := f.Decode(cookieName, value); (err == nil) != tc.ok {
+				t.Errorf("encrypt %v, issued %+d s from now: Decode error %v, want ok %v", encrypt, tc.issuedAt-now, err, tc.ok)
+			}
+			if _, err := f.View(cookieName, value, "csrf"); (err == nil) != tc.ok {
+				t.Errorf("encrypt %v, issued %+d s from now: View error %v, want ok %v", encrypt, tc.issuedAt-now, err, tc.ok)
+			}
 		}
 	}
 }

@@ -21,9 +21,11 @@ import (
 // its logic. Encode is the cryptography over exactly the bytes a v1 token
 // authenticates (label, name, header, the payload already serialized) and
 // base64url into one allocation of the output's size. Decode is strict
-// base64url, the MAC check or AEAD open, and the map Decode returns, built
-// from a template of the session: the same values freshly boxed, with the
-// strings copied out of the payload, but nothing parsed.
+// base64url, the MAC check or AEAD open, the issue time checked against
+// the clock (the format has a decoder enforce max_age, as it has an
+// encoder write the time), and the map Decode returns, built from a
+// template of the session: the same values freshly boxed, with the strings
+// copied out of the payload, but nothing parsed.
 
 // floorSession is the floor of one session, for one goroutine.
 type floorSession struct {
@@ -108,10 +110,10 @@ func place(text, s string) [2]int {
 
 const floorHeaderSize = 14
 
-func (f *floorSession) header(flags byte) []byte {
+func (f *floorSession) header(flags byte, issuedAt int64) []byte {
 	raw := append(f.raw[:0], 1, flags)
 	raw = binary.BigEndian.AppendUint32(raw, 0x01020304)
-	return binary.BigEndian.AppendUint64(raw, uint64(time.Now().Unix()))
+	return binary.BigEndian.AppendUint64(raw, uint64(issuedAt))
 }
 
 func (f *floorSession) appendAD(name string, h []byte) []byte {
@@ -124,15 +126,20 @@ func (f *floorSession) appendAD(name string, h []byte) []byte {
 
 // Encode seals the template's payload; s is ignored.
 func (f *floorSession) Encode(name string, _ cookiecodec.Session) (string, error) {
+	return f.sealAt(name, time.Now().Unix()), nil
+}
+
+// sealAt seals the template's payload as issued at the Unix time issuedAt.
+func (f *floorSession) sealAt(name string, issuedAt int64) string {
 	var raw []byte
 	if f.encrypt {
-		raw = f.header(1)
+		raw = f.header(1, issuedAt)
 		ad := f.appendAD(name, raw)
 		raw = raw[:floorHeaderSize+chacha20poly1305.NonceSizeX]
 		rand.Read(raw[floorHeaderSize:])
 		raw = f.aead.Seal(raw, raw[floorHeaderSize:], f.payload, ad)
 	} else {
-		raw = f.header(0)
+		raw = f.header(0, issuedAt)
 		ad := f.appendAD(name, raw)
 		f.mac.Reset()
 		f.mac.Write(ad)
@@ -143,7 +150,7 @@ func (f *floorSession) Encode(name string, _ cookiecodec.Session) (string, error
 	f.raw = raw
 	out := make([]byte, base64.RawURLEncoding.EncodedLen(len(raw)))
 	base64.RawURLEncoding.Encode(out, raw)
-	return unsafe.String(unsafe.SliceData(out), len(out)), nil
+	return unsafe.String(unsafe.SliceData(out), len(out))
 }
 
 func (f *floorSession) Decode(name, value string) (map[string]any, error) {
@@ -193,6 +200,10 @@ func (f *floorSession) verify(name, value string) ([]byte, error) {
 		if !hmac.Equal(f.mac.Sum(f.sum[:0]), raw[len(raw)-sha256.Size:]) {
 			return nil, errRawInvalid
 		}
+	}
+	iat, now := int64(binary.BigEndian.Uint64(raw[6:floorHeaderSize])), time.Now().Unix()
+	if iat < now-int64(cookiecodec.DefaultMaxAge/time.Second) || iat > now+int64(cookiecodec.DefaultSkew/time.Second) {
+		return nil, errRawInvalid
 	}
 	return body, nil
 }

@@ -124,7 +124,26 @@ func ratio(num, den metric) metric {
 	}
 }
 
-// worst returns the larger of two metrics, for a target both must meet.
+// allowed is the reference of a ratio to a peer: the most the floor
+// target lets cookiecodec cost (allowance times the floor) against the
+// peer, or 0, which meets any target, where cookiecodec misses the floor
+// target too and so has nothing to excuse it.
+func allowed(ours, floor, peer metric, allowance float64) metric {
+	return func(r *results, w string) (float64, bool) {
+		o, ok1 := ours(r, w)
+		f, ok2 := floor(r, w)
+		p, ok3 := peer(r, w)
+		if !ok1 || !ok2 || !ok3 || p == 0 {
+			return 0, false
+		}
+		if o > allowance*f {
+			return 0, true
+		}
+		return allowance * f / p, true
+	}
+}
+
+// sum returns the sum of two metrics.
 func sum(a, b metric) metric {
 	return func(r *results, w string) (float64, bool) {
 		x, ok1 := a(r, w)
@@ -133,6 +152,7 @@ func sum(a, b metric) metric {
 	}
 }
 
+// worst returns the larger of two metrics, for a target both must meet.
 func worst(a, b metric) metric {
 	return func(r *results, w string) (float64, bool) {
 		x, ok1 := a(r, w)
@@ -195,6 +215,7 @@ type row struct {
 var refReasons = map[string]string{
 	"BUSY":  "the machine did not let the share-nothing raw pipelines scale either",
 	"FLOOR": "the floor itself misses them: the cryptography with none of the logic, plus for Encode the walk over the session's maps, for Decode the map, for a view the one value read, for Seal and Open the label, name and header a token authenticates",
+	"PEER":  "gorilla is so close to the floor here that being that much faster than it asks for more than the floor target does: less than 1.5x the floor for Encode, 1.25x for Decode and a view",
 }
 
 const (
@@ -261,6 +282,20 @@ func tableRows(r *results) []row {
 			rows = append(rows, r)
 		}
 	}
+	for _, mode := range []string{"signed", "encrypted"} {
+		rows = append(rows, row{
+			label:  fmt.Sprintf("%s: DecodeView + Get", mode),
+			value:  ratio(session(cc+mode, "view", unitTime), session(floor+mode, "view", unitTime)),
+			format: ratioFmt,
+		})
+	}
+	// The targets against gorilla and against the floor agree only where
+	// gorilla costs at least 4.5x (8x for a view) what the floor target
+	// allows. Where it is closer to the floor, the floor target, the
+	// physical one, decides: a cell within it is not judged against
+	// gorilla. A view has no floor row of its own; it is allowed what
+	// Decode is.
+	allowance := map[string]float64{"encode": encodeFloor, "decode": decodeFloor, "view": decodeFloor}
 	rows = append(rows, row{label: "time, cookiecodec / gorilla JSON"})
 	for _, mode := range []string{"signed", "encrypted"} {
 		for _, op := range []string{"encode", "decode"} {
@@ -268,8 +303,8 @@ func tableRows(r *results) []row {
 				label:  fmt.Sprintf("%s: %s", mode, opName(op)),
 				value:  ratio(session(cc+mode, op, unitTime), session(gorillaJSON+mode, op, unitTime)),
 				target: atMost(speedTarget), format: ratioFmt,
-				reference: ratio(session(floor+mode, op, unitTime), session(gorillaJSON+mode, op, unitTime)),
-				refLabel:  "FLOOR",
+				reference: allowed(session(cc+mode, op, unitTime), session(floor+mode, op, unitTime), session(gorillaJSON+mode, op, unitTime), allowance[op]),
+				refLabel:  "PEER",
 			})
 		}
 	}
@@ -278,8 +313,8 @@ func tableRows(r *results) []row {
 			label:  fmt.Sprintf("%s: DecodeView + Get / Decode", mode),
 			value:  ratio(session(cc+mode, "view", unitTime), session(gorillaJSON+mode, "decode", unitTime)),
 			target: atMost(viewTarget), format: ratioFmt,
-			reference: ratio(session(floor+mode, "view", unitTime), session(gorillaJSON+mode, "decode", unitTime)),
-			refLabel:  "FLOOR",
+			reference: allowed(session(cc+mode, "view", unitTime), session(floor+mode, "view", unitTime), session(gorillaJSON+mode, "decode", unitTime), allowance["view"]),
+			refLabel:  "PEER",
 		})
 	}
 	for _, mode := range []string{"signed", "encrypted"} {

@@ -179,7 +179,27 @@ func TestRun(t *testing.T) {
 			case "BenchmarkSession/typical/cookiecodec-signed/view":
 				v["cpu-ns/op"] = 300
 			}
-		}), 0, []string{"0.33?", "FLOOR", "1 targets not judged (FLOOR", "every other target met"}},
+		}), 0, []string{"0.33?", "PEER", "1 targets not judged (PEER", "every other target met"}},
+		{"gorilla within the floor target's allowance", nil, synthetic(func(name string, v map[string]float64) {
+			switch name {
+			case "BenchmarkSession/typical/gorilla-json-signed/decode":
+				v["cpu-ns/op"] = 4500 // the floor (900) is 0.2 of it: 1.25x the floor is 0.25
+			case "BenchmarkSession/typical/cookiecodec-signed/decode":
+				v["cpu-ns/op"] = 1100 // 0.244 of gorilla, 1.22 of the floor
+			case "BenchmarkSession/typical/cookiecodec-signed/view":
+				v["cpu-ns/op"] = 500
+			}
+		}), 0, []string{"0.24?", "PEER", "1 targets not judged (PEER", "time, cookiecodec / gorilla JSON: signed: Decode"}},
+		{"decode far from the floor misses both", nil, synthetic(func(name string, v map[string]float64) {
+			switch name {
+			case "BenchmarkSession/typical/gorilla-json-signed/decode":
+				v["cpu-ns/op"] = 4500
+			case "BenchmarkSession/typical/cookiecodec-signed/decode":
+				v["cpu-ns/op"] = 1200 // 0.267 of gorilla, 1.33 of the floor
+			case "BenchmarkSession/typical/cookiecodec-signed/view":
+				v["cpu-ns/op"] = 500
+			}
+		}), 1, []string{"0.27!", "1.33!", "2 targets missed"}},
 		{"encode floor and walk above the encode target", nil, synthetic(func(name string, v map[string]float64) {
 			switch name {
 			case "BenchmarkSession/3KB/cookiecodec-signed/encode":
@@ -200,7 +220,7 @@ func TestRun(t *testing.T) {
 			case "BenchmarkSession/seed/cookiecodec-encrypted/view":
 				v["cpu-ns/op"] = 600
 			}
-		}), 0, []string{"0.20?", "encrypted: DecodeView + Get / Decode", "FLOOR", "the one value read"}},
+		}), 0, []string{"0.20?", "encrypted: DecodeView + Get / Decode", "PEER", "1.25x for Decode and a view"}},
 		{"view misses a target its floor meets", nil, synthetic(func(name string, v map[string]float64) {
 			if name == "BenchmarkSession/seed/cookiecodec-encrypted/view" {
 				v["cpu-ns/op"] = 2000 // 0.2 of gorilla, whose floor is 0.05
