@@ -75,6 +75,33 @@ PASS
 	if n := r.count(); n != 4 {
 		t.Errorf("count() = %d, want 4", n)
 	}
+	for i, want := range []float64{300, 100, 200, 900} {
+		if got, ok := r.inRun(i+1).figure("BenchmarkA/x", "ns/op", 2); got != want || !ok {
+			t.Errorf("figure in run %d = %v, %v; want %v", i+1, got, ok, want)
+		}
+	}
+	if _, ok := r.inRun(5).figure("BenchmarkA/x", "ns/op", 2); ok {
+		t.Errorf("figure in run 5 of 4 found")
+	}
+}
+
+func TestSignTestRuns(t *testing.T) {
+	// The smallest k with P(at least k of n fair coins are heads) <= 5%.
+	for n, want := range map[int]int{0: 0, 1: 0, 4: 0, 5: 5, 6: 6, 7: 7, 8: 7, 9: 8, 10: 9, 12: 10, 20: 15} {
+		if got := signTestRuns(n); got != want {
+			t.Errorf("signTestRuns(%d) = %d, want %d", n, got, want)
+		}
+	}
+}
+
+// runs concatenates n runs of synthetic output; fix is told the run,
+// counted from 1.
+func runs(n int, fix func(run int, name string, vals map[string]float64)) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		b.WriteString(synthetic(func(name string, v map[string]float64) { fix(i, name, v) }))
+	}
+	return b.String()
 }
 
 // synthetic returns benchmark output for every benchmark the table reads,
@@ -265,6 +292,21 @@ func TestRun(t *testing.T) {
 				v["cpu-ns/op"] = 64000
 			}
 		}), 0, []string{"64.00", "every target met"}},
+		{"a miss in most runs is noise", nil, runs(6, func(run int, name string, v map[string]float64) {
+			if name == "BenchmarkSession/typical/cookiecodec-signed/decode" && run != 3 {
+				v["cpu-ns/op"] = 1200 // 1.33 of the floor in five runs of six
+			}
+		}), 0, []string{"1.33~", "NOISE", "1 targets missed within the noise", "fewer than 6 of the 6 runs", "every other target met"}},
+		{"a miss in every run is a miss", nil, runs(6, func(run int, name string, v map[string]float64) {
+			if name == "BenchmarkSession/typical/cookiecodec-signed/decode" {
+				v["cpu-ns/op"] = 1150 + 10*float64(run)
+			}
+		}), 1, []string{"1.32!", "1 targets missed"}},
+		{"a miss of too few runs to test is a miss", nil, runs(4, func(run int, name string, v map[string]float64) {
+			if name == "BenchmarkSession/typical/cookiecodec-signed/decode" && run != 3 {
+				v["cpu-ns/op"] = 1200
+			}
+		}), 1, []string{"1.33!", "1 targets missed"}},
 		{"no results", nil, "PASS\n", 2, nil},
 		{"bad flag", []string{"-nope"}, synthetic(nil), 2, nil},
 	} {

@@ -17,6 +17,9 @@ type results struct {
 	timeUnit string                       // the unit unitTime stands for
 	useMin   bool                         // figures are minimums, not medians
 	runs     map[key]map[string][]float64 // unit -> one value per run
+	// run, if positive, makes every figure that of the run-th run alone
+	// (counted from 1), for judging a cell run by run.
+	run int
 }
 
 type key struct {
@@ -81,8 +84,9 @@ func splitProcs(name string) key {
 }
 
 // figure returns the median of the values of unit for the benchmark name
-// at GOMAXPROCS procs, or the least of them if r.useMin is set. If procs is
-// 0, it is the highest GOMAXPROCS the benchmark ran with.
+// at GOMAXPROCS procs, or the least of them if r.useMin is set, or the
+// value of run r.run if that is set. If procs is 0, it is the highest
+// GOMAXPROCS the benchmark ran with.
 func (r *results) figure(name, unit string, procs int) (float64, bool) {
 	if unit == unitTime {
 		unit = r.timeUnit
@@ -95,6 +99,12 @@ func (r *results) figure(name, unit string, procs int) (float64, bool) {
 		}
 	}
 	vs := r.runs[key{name, procs}][unit]
+	if r.run > 0 {
+		if r.run > len(vs) {
+			return 0, false
+		}
+		return vs[r.run-1], true
+	}
 	if len(vs) == 0 {
 		return 0, false
 	}
@@ -131,6 +141,13 @@ func (r *results) procsRange(prefix string) (lo, hi int) {
 		hi = max(hi, k.procs)
 	}
 	return lo, hi
+}
+
+// inRun returns r restricted to run i (counted from 1).
+func (r *results) inRun(i int) *results {
+	c := *r
+	c.run = i
+	return &c
 }
 
 // count returns the most runs any benchmark has.

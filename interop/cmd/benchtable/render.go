@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,7 +12,9 @@ import (
 
 // render prints the table and returns the number of rows that miss their
 // target. A cell that misses is marked with "!"; a figure that is missing
-// from the results is "-", and fails a row that has a target.
+// from the results is "-", and fails a row that has a target. A cell whose
+// figure misses but whose runs do not show it beyond noise (see
+// missedInRuns) is marked "~", and does not fail its row.
 func render(w io.Writer, r *results, rows []row) (missed int) {
 	header := append([]string{"", "target"}, workloads...)
 	header = append(header, "result")
@@ -24,7 +27,7 @@ func render(w io.Writer, r *results, rows []row) (missed int) {
 			continue
 		}
 		line := []string{"  " + rw.label, rw.target.String()}
-		ok, measured, judged := true, false, true
+		ok, measured, judged, clear := true, false, true, true
 		for _, wl := range workloads {
 			if rw.only != "" && wl != rw.only {
 				line = append(line, "")
@@ -38,6 +41,9 @@ func render(w io.Writer, r *results, rows []row) (missed int) {
 			case rw.target.set() && !rw.target.met(v) && !referenceMet(r, rw, wl):
 				line = append(line, rw.format(v)+"?")
 				judged, measured = false, true
+			case rw.target.set() && !rw.target.met(v) && !missedInRuns(r, rw, wl):
+				line = append(line, rw.format(v)+"~")
+				clear, measured = false, true
 			case rw.target.set() && !rw.target.met(v):
 				line = append(line, rw.format(v)+"!")
 				ok, measured = false, true
@@ -49,11 +55,20 @@ func render(w io.Writer, r *results, rows []row) (missed int) {
 		switch {
 		case !rw.target.set():
 			line = append(line, "")
-		case ok && measured && judged:
+		case ok && measured && judged && clear:
 			line = append(line, "PASS")
 		case ok && measured:
-			line = append(line, rw.refLabel)
-			unjudged[rw.refLabel] = append(unjudged[rw.refLabel], strings.TrimSpace(lastHeading(table))+": "+rw.label)
+			var labels []string
+			if !judged {
+				labels = append(labels, rw.refLabel)
+			}
+			if !clear {
+				labels = append(labels, noiseLabel)
+			}
+			for _, l := range labels {
+				unjudged[l] = append(unjudged[l], strings.TrimSpace(lastHeading(table))+": "+rw.label)
+			}
+			line = append(line, strings.Join(labels, ","))
 		default:
 			line = append(line, "FAIL")
 			missed++
@@ -67,7 +82,7 @@ func render(w io.Writer, r *results, rows []row) (missed int) {
 	if r.useMin {
 		stat = "minimum"
 	}
-	fmt.Fprintf(w, "%s of %d runs; %s; ratios are cookiecodec / peer; ! marks a missed target, ? one its reference misses too\n", stat, r.count(), machine(r))
+	fmt.Fprintf(w, "%s of %d runs; %s; ratios are cookiecodec / peer; ! marks a missed target, ? one its reference misses too, ~ one missed within the noise\n", stat, r.count(), machine(r))
 	if r.timeUnit == cpuTime {
 		fmt.Fprintf(w, "times are the process's CPU time per operation (cpu-ns/op), GC included; parallel throughput is wall time\n\n")
 	} else {
@@ -76,7 +91,11 @@ func render(w io.Writer, r *results, rows []row) (missed int) {
 	writeTable(w, table)
 	fmt.Fprintln(w)
 	for _, label := range slices.Sorted(maps.Keys(unjudged)) {
-		fmt.Fprintf(w, "%d targets not judged (%s, cells marked ?): %s:\n", len(unjudged[label]), label, refReasons[label])
+		if label == noiseLabel {
+			fmt.Fprintf(w, "%d targets missed within the noise (%s, cells marked ~): %s:\n", len(unjudged[label]), label, noiseReason(r.count()))
+		} else {
+			fmt.Fprintf(w, "%d targets not judged (%s, cells marked ?): %s:\n", len(unjudged[label]), label, refReasons[label])
+		}
 		for _, u := range unjudged[label] {
 			fmt.Fprintf(w, "  %s\n", u)
 		}
@@ -105,6 +124,56 @@ func referenceMet(r *results, rw row, wl string) bool {
 	}
 	v, ok := rw.reference(r, wl)
 	return !ok || rw.target.met(v)
+}
+
+// noiseLabel is the verdict of a row whose only misses are within the
+// noise.
+const noiseLabel = "NOISE"
+
+// missedInRuns reports whether rw misses its target on workload wl in so
+// many runs that the miss is not noise: a one-sided sign test. If the code
+// met the target, each run would miss it with probability at most one
+// half, so that at least signTestRuns(n) of n runs miss it with
+// probability at most 5%. With fewer runs than such a test needs (5),
+// noise cannot be told apart and a miss of the figure is a miss.
+func missedInRuns(r *results, rw row, wl string) bool {
+	n := r.count()
+	need := signTestRuns(n)
+	if need == 0 {
+		return true
+	}
+	misses := 0
+	for i := 1; i <= n; i++ {
+		if v, ok := rw.value(r.inRun(i), wl); !ok || !rw.target.met(v) {
+			misses++
+		}
+	}
+	return misses >= need
+}
+
+// signTestRuns returns the fewest of n runs that must miss a target for a
+// one-sided sign test to call the miss at the 5% level, or 0 if no number
+// of n runs can.
+func signTestRuns(n int) int {
+	// tail is the probability that at least k of n fair coins come up
+	// heads, for k from n down.
+	tail, choose := 0.0, 1.0 // choose is n choose (n-k)
+	for k := n; k > 0; k-- {
+		tail += choose / math.Pow(2, float64(n))
+		if tail > 0.05 {
+			if k == n {
+				return 0
+			}
+			return k + 1
+		}
+		choose = choose * float64(k) / float64(n-k+1)
+	}
+	return 0
+}
+
+// noiseReason explains the "~" cells of a table of n runs.
+func noiseReason(n int) string {
+	return fmt.Sprintf("the figure misses, but fewer than %d of the %d runs do, as a target met with that much noise would show more than once in 20 (a sign test)", signTestRuns(n), n)
 }
 
 // lastHeading returns the label of the last heading row of table.
