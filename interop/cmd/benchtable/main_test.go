@@ -248,6 +248,14 @@ func TestRun(t *testing.T) {
 				v["cpu-ns/op"] = 600
 			}
 		}), 0, []string{"0.20?", "encrypted: DecodeView + Get / Decode", "PEER", "1.25x for Decode and a view"}},
+		{"view far from a floor that misses the view target", nil, synthetic(func(name string, v map[string]float64) {
+			switch name {
+			case "BenchmarkSession/seed/gorilla-json-encrypted/decode":
+				v["cpu-ns/op"] = 3000 // the view floor (500) is 0.17 of it
+			case "BenchmarkSession/seed/cookiecodec-encrypted/view":
+				v["cpu-ns/op"] = 1000 // 0.33 of gorilla, 2x the floor
+			}
+		}), 0, []string{"0.33?", "encrypted: DecodeView + Get / Decode", "PEER", "the floor itself misses them"}},
 		{"view misses a target its floor meets", nil, synthetic(func(name string, v map[string]float64) {
 			if name == "BenchmarkSession/seed/cookiecodec-encrypted/view" {
 				v["cpu-ns/op"] = 2000 // 0.2 of gorilla, whose floor is 0.05
