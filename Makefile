@@ -53,10 +53,10 @@ fuzz:
 # bench runs the comparison suite of interop/ (cookiecodec against
 # gorilla/securecookie and the raw primitive pipelines; 6 to 9 minutes on
 # 2 cores), keeps the raw results in bench.txt for benchstat, and prints the
-# table of ratios with each target. It fails if a target is missed. The
-# BENCHCOUNT runs of the suite are interleaved, so that a burst of other work
-# on the machine spoils one sample of many benchmarks rather than every
-# sample of one.
+# table of ratios with each target. It fails if a target is missed beyond
+# the noise of the runs (see interop/cmd/benchtable). The BENCHCOUNT runs of
+# the suite are interleaved, so that a burst of other work on the machine
+# spoils one sample of many benchmarks rather than every sample of one.
 BENCHCOUNT ?= 6
 BENCHTIME ?= 0.3s
 bench:

@@ -11,8 +11,12 @@
 //
 //	benchtable [file ...]
 //
-// With no file it reads standard input. It exits 0 when every target is met,
-// 1 when one is missed, and 2 on bad input.
+// With no file it reads standard input. It exits 0 when every target is met
+// or missed only within the noise of the runs, 1 when one is missed beyond
+// it, and 2 on bad input. A cell is judged on the median of the runs (or
+// their minimum); one whose figure misses its target fails only if enough
+// of the runs miss it for a one-sided sign test at the 5% level (6 of 6,
+// 9 of 10), and is marked "~" otherwise.
 package main
 
 import (
@@ -43,7 +47,10 @@ included, time waiting for a CPU excluded), or wall time with -wall.
 Parallel throughput is always wall time. Figures are medians of the runs,
 or with -min their minimum.
 
-Exit status: 0 all targets met, 1 a target missed, 2 bad input.
+A cell whose figure misses its target fails only if enough runs miss it
+for a one-sided sign test at 5% (6 of 6, 9 of 10); otherwise it is
+marked ~. Exit status: 0 all targets met (or missed only within the
+noise), 1 a target missed, 2 bad input.
 
 Example, from interop/:
   go test -run '^$' -bench . -count 6 . > bench.txt
