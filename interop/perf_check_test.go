@@ -86,21 +86,25 @@ func TestFloorChecksAge(t *testing.T) {
 	for _, encrypt := range []bool{false, true} {
 		f := newFloor(encrypt, typicalSession())
 		for _, tc := range []struct {
+			name     string
 			issuedAt int64
 			ok       bool
 		}{
-			{now, true},
-			{now - maxAge + 60, true},
-			{now - maxAge - 60, false},
-			{now + skew + 60, false},
+			{"now", now, true},
+			{"within max age", now - maxAge + 60, true},
+			{"within skew", now + skew/2, true},
+			{"expired", now - maxAge - 60, false},
+			{"beyond skew", now + skew + 60, false},
 		} {
-			value := f.sealAt(cookieName, tc.issuedAt)
-			if _, err := f.Decode(cookieName, value); (err == nil) != tc.ok {
-				t.Errorf("encrypt %v, issued %+d s from now: Decode error %v, want ok %v", encrypt, tc.issuedAt-now, err, tc.ok)
-			}
-			if _, err := f.View(cookieName, value, "csrf"); (err == nil) != tc.ok {
-				t.Errorf("encrypt %v, issued %+d s from now: View error %v, want ok %v", encrypt, tc.issuedAt-now, err, tc.ok)
-			}
+			t.Run(fmt.Sprintf("encrypt=%v/%s", encrypt, tc.name), func(t *testing.T) {
+				value := f.sealAt(cookieName, tc.issuedAt)
+				if _, err := f.Decode(cookieName, value); (err == nil) != tc.ok {
+					t.Errorf("Decode err = %v, want ok %v", err, tc.ok)
+				}
+				if _, err := f.View(cookieName, value, "csrf"); (err == nil) != tc.ok {
+					t.Errorf("View err = %v, want ok %v", err, tc.ok)
+				}
+			})
 		}
 	}
 }

@@ -178,7 +178,8 @@ func (f *floorSession) View(name, value, key string) (any, error) {
 	return nil, errRawInvalid
 }
 
-// verify authenticates a cookie and returns its payload.
+// verify authenticates a cookie, checks its issue time against the clock,
+// and returns its payload.
 func (f *floorSession) verify(name, value string) ([]byte, error) {
 	raw, err := decodeRaw(&f.raw, value)
 	if err != nil || len(raw) < floorHeaderSize+sha256.Size {

@@ -131,10 +131,11 @@ func ratio(num, den metric) metric {
 	}
 }
 
-// allowed is the reference of a ratio to a peer: the most the floor
-// target lets cookiecodec cost (allowance times the floor) against the
-// peer, or 0, which meets any target, where cookiecodec misses the floor
-// target too and so has nothing to excuse it.
+// allowed is the reference of a ratio to a peer, for an at-most target: the
+// most the floor target lets cookiecodec cost (allowance times the floor)
+// against the peer, which misses the target whenever cookiecodec, within
+// that allowance, does; or 0, which meets it, where cookiecodec misses the
+// floor target too and so has nothing to excuse it.
 func allowed(ours, floor, peer metric, allowance float64) metric {
 	return func(r *results, w string) (float64, bool) {
 		o, ok1 := ours(r, w)
@@ -212,8 +213,9 @@ type row struct {
 
 	// reference, if set, is what the machine allows: a cell whose
 	// reference misses the target too cannot be judged, and is marked "?"
-	// instead of "!". A row whose only misses are such cells reports
-	// refLabel ("BUSY", "FLOOR") instead of FAIL.
+	// instead of "!". A row whose only misses are such cells, or cells
+	// missed within the noise ("~"), reports refLabel ("BUSY", "FLOOR",
+	// "PEER") or "NOISE" instead of FAIL.
 	reference metric
 	refLabel  string
 }
@@ -222,7 +224,7 @@ type row struct {
 var refReasons = map[string]string{
 	"BUSY":  "the machine did not let the share-nothing raw pipelines scale either",
 	"FLOOR": "the floor itself misses them: the cryptography with none of the logic, plus for Encode the walk over the session's maps, for Decode the map, for a view the one value read, for Seal and Open the label, name and header a token authenticates",
-	"PEER":  "gorilla is too close to the floor here: the floor itself misses them, or cookiecodec is within the floor target (1.5x the floor for Encode, 1.25x for Decode and a view) and the floor target's allowance misses them",
+	"PEER":  "gorilla is too close to the floor here: the floor itself misses them, or cookiecodec is within the floor target (1.5x the floor for Encode, 1.25x for Decode and a view), which allows missing them",
 }
 
 const (
@@ -300,8 +302,11 @@ func tableRows(r *results) []row {
 	// gorilla costs at least 4.5x (8x for a view) what the floor target
 	// allows. Where it is closer to the floor, the floor target, the
 	// physical one, decides: a cell within it is not judged against
-	// gorilla, nor is one the floor itself misses. A view has no floor row
-	// of its own; it is allowed what Decode is.
+	// gorilla, nor is one the floor itself misses. A gorilla Decode cell
+	// can therefore fail only where the Decode floor cell fails too; a
+	// gorilla Encode cell also where the walk excuses the floor cell, and a
+	// view cell wherever the view is over 1.25x its floor: the view has no
+	// floor target of its own, and is allowed what Decode is.
 	allowance := map[string]float64{"encode": encodeFloor, "decode": decodeFloor, "view": decodeFloor}
 	peerRef := func(mode, op, gop string) metric {
 		f, g := session(floor+mode, op, unitTime), session(gorillaJSON+mode, gop, unitTime)

@@ -20,14 +20,14 @@ func render(w io.Writer, r *results, rows []row) (missed int) {
 	header = append(header, "result")
 	table := [][]string{header}
 	var misses []string
-	unjudged := map[string][]string{} // by refLabel
+	unjudged := map[string][]string{} // rows not judged or missed within the noise, by label
 	for _, rw := range rows {
 		if rw.value == nil {
 			table = append(table, []string{rw.label})
 			continue
 		}
 		line := []string{"  " + rw.label, rw.target.String()}
-		ok, measured, judged, clear := true, false, true, true
+		ok, measured, judged, quiet := true, false, true, true
 		for _, wl := range workloads {
 			if rw.only != "" && wl != rw.only {
 				line = append(line, "")
@@ -43,7 +43,7 @@ func render(w io.Writer, r *results, rows []row) (missed int) {
 				judged, measured = false, true
 			case rw.target.set() && !rw.target.met(v) && !missedInRuns(r, rw, wl):
 				line = append(line, rw.format(v)+"~")
-				clear, measured = false, true
+				quiet, measured = false, true
 			case rw.target.set() && !rw.target.met(v):
 				line = append(line, rw.format(v)+"!")
 				ok, measured = false, true
@@ -55,14 +55,14 @@ func render(w io.Writer, r *results, rows []row) (missed int) {
 		switch {
 		case !rw.target.set():
 			line = append(line, "")
-		case ok && measured && judged && clear:
+		case ok && measured && judged && quiet:
 			line = append(line, "PASS")
 		case ok && measured:
 			var labels []string
 			if !judged {
 				labels = append(labels, rw.refLabel)
 			}
-			if !clear {
+			if !quiet {
 				labels = append(labels, noiseLabel)
 			}
 			for _, l := range labels {
@@ -92,7 +92,7 @@ func render(w io.Writer, r *results, rows []row) (missed int) {
 	fmt.Fprintln(w)
 	for _, label := range slices.Sorted(maps.Keys(unjudged)) {
 		if label == noiseLabel {
-			fmt.Fprintf(w, "%d targets missed within the noise (%s, cells marked ~): %s:\n", len(unjudged[label]), label, noiseReason(r.count()))
+			fmt.Fprintf(w, "%d targets missed within the noise (%s, cells marked ~): %s:\n", len(unjudged[label]), label, noiseReason)
 		} else {
 			fmt.Fprintf(w, "%d targets not judged (%s, cells marked ?): %s:\n", len(unjudged[label]), label, refReasons[label])
 		}
@@ -134,21 +134,24 @@ const noiseLabel = "NOISE"
 // many runs that the miss is not noise: a one-sided sign test. If the code
 // met the target, each run would miss it with probability at most one
 // half, so that at least signTestRuns(n) of n runs miss it with
-// probability at most 5%. With fewer runs than such a test needs (5),
-// noise cannot be told apart and a miss of the figure is a miss.
+// probability at most 5%. Runs are paired by order: the i-th value of each
+// benchmark the cell reads; n counts the runs in which all of them have a
+// value. With fewer runs than such a test needs (5), noise cannot be told
+// apart and a miss of the figure is a miss.
 func missedInRuns(r *results, rw row, wl string) bool {
-	n := r.count()
-	need := signTestRuns(n)
-	if need == 0 {
-		return true
-	}
-	misses := 0
-	for i := 1; i <= n; i++ {
-		if v, ok := rw.value(r.inRun(i), wl); !ok || !rw.target.met(v) {
+	n, misses := 0, 0
+	for i := 1; i <= r.count(); i++ {
+		v, ok := rw.value(r.inRun(i), wl)
+		if !ok {
+			continue
+		}
+		n++
+		if !rw.target.met(v) {
 			misses++
 		}
 	}
-	return misses >= need
+	need := signTestRuns(n)
+	return need == 0 || misses >= need
 }
 
 // signTestRuns returns the fewest of n runs that must miss a target for a
@@ -171,10 +174,8 @@ func signTestRuns(n int) int {
 	return 0
 }
 
-// noiseReason explains the "~" cells of a table of n runs.
-func noiseReason(n int) string {
-	return fmt.Sprintf("the figure misses, but fewer than %d of the %d runs do, as a target met with that much noise would show more than once in 20 (a sign test)", signTestRuns(n), n)
-}
+// noiseReason explains the "~" cells.
+const noiseReason = "the figure misses, but in too few of the runs to tell from noise: code that met the target would miss it in that many runs more than once in 20 (a one-sided sign test: a miss needs 6 of 6 runs, 9 of 10, 15 of 20)"
 
 // lastHeading returns the label of the last heading row of table.
 func lastHeading(table [][]string) string {
