@@ -48,7 +48,7 @@ func TestPerfWorkloads(t *testing.T) {
 
 func TestPerfSessionContestants(t *testing.T) {
 	for _, w := range workloads() {
-		for _, impl := range append(sessionImpls(t), floorImpls(w.session)...) {
+		for _, impl := range sessionContestants(t, w.session) {
 			t.Run(w.name+"/"+impl.name, func(t *testing.T) {
 				c := impl.new()
 				value, err := c.Encode(cookieName, w.session)
